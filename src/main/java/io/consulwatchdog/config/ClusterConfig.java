@@ -1,0 +1,38 @@
+package io.consulwatchdog.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One Consul server cluster the watchdog watches.
+ *
+ * @param name cluster name, used in metrics, logs and the state directory
+ * @param servers the server agents
+ * @param clients client agents, restarted after a recovery if asked
+ * @param pollInterval time between polls
+ * @param requestTimeout timeout of one HTTP request to one agent
+ * @param aclToken ACL token sent as X-Consul-Token, if any
+ * @param tls TLS settings for https addresses
+ * @param recovery when and how to heal
+ */
+public record ClusterConfig(
+    String name,
+    List<ServerConfig> servers,
+    List<ServerConfig> clients,
+    Duration pollInterval,
+    Duration requestTimeout,
+    Optional<Secret> aclToken,
+    TlsConfig tls,
+    RecoveryConfig recovery) {
+
+  public ClusterConfig {
+    servers = List.copyOf(servers);
+    clients = List.copyOf(clients);
+  }
+
+  /** The votes needed for a majority of the configured servers. */
+  public int quorum() {
+    return servers.size() / 2 + 1;
+  }
+}
