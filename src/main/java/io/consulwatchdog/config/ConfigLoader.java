@@ -161,7 +161,11 @@ public final class ConfigLoader {
       return new NoExecutorConfig();
     }
     com.fasterxml.jackson.databind.node.ObjectNode merged = new ObjectMapper().createObjectNode();
-    defaults.filter(JsonNode::isObject).ifPresent(d -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) d));
+    String ownType = own.map(o -> o.raw().path("type").asText("")).orElse("");
+    // Defaults apply only to executors of their own type: a systemd server ignores ssh defaults.
+    defaults.filter(JsonNode::isObject)
+        .filter(d -> ownType.isEmpty() || ownType.equals(d.path("type").asText("")))
+        .ifPresent(d -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) d));
     own.ifPresent(o -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) o.raw()));
     ConfigNode e = new ConfigNode(agent.file(), agent.field("executor"), merged);
     String type = e.string("type");
