@@ -1,11 +1,13 @@
 package io.consulwatchdog.lab;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.stream.Stream;
 
 /** Reads Linux's /proc to tell whether a pid is a live lab Consul, and signals it by pid. */
 final class ProcessTable {
@@ -13,17 +15,26 @@ final class ProcessTable {
 
   private ProcessTable() {}
 
-  /** True if the process exists and is neither a zombie nor dead. */
+  /**
+   * True if the process exists and is not a finished zombie. A multithreaded process (Consul) whose main
+   * thread is already a zombie still counts as live while its other threads exit and close its sockets.
+   */
   static boolean isLive(long pid) {
+    Path proc = Path.of("/proc", Long.toString(pid));
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
       int close = stat.lastIndexOf(") ");
       if (close < 0 || close + 2 >= stat.length()) {
         return false;
       }
       char state = stat.charAt(close + 2);
-      return state != 'Z' && state != 'X' && state != 'x';
-    } catch (IOException e) {
+      if (state != 'Z' && state != 'X' && state != 'x') {
+        return true;
+      }
+      try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+        return tasks.limit(2).count() > 1;
+      }
+    } catch (IOException | UncheckedIOException e) {
       return false;
     }
   }

@@ -13,14 +13,26 @@ logfile="$here/consul.log"
 argsfile="$here/consul.args"
 datadir="$here/data"
 
-# Succeeds if the process exists and is not a zombie.
-proc_alive() {
-  local state
-  state=$(sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 1) || return 1
-  case "$state" in ''|Z|X) return 1 ;; esac
+# Prints the state letter of a process (R, S, Z...), nothing if it does not exist.
+proc_state() {
+  sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 1 || true
 }
 
-# Prints the pid from the pidfile if that process is alive (not a zombie) and runs with our data dir.
+# Succeeds if the process exists and is not a zombie.
+proc_alive() {
+  case "$(proc_state "$1")" in ''|Z|X) return 1 ;; *) return 0 ;; esac
+}
+
+# Succeeds if the process's main thread is a zombie while its other threads still exit (and may
+# still hold its ports).
+proc_exiting() {
+  case "$(proc_state "$1")" in
+    Z|X) [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -gt 1 ] ;;
+    *) return 1 ;;
+  esac
+}
+
+# Prints the pid from the pidfile if that process is alive and runs with our data dir.
 live_pid() {
   local pid
   [ -s "$pidfile" ] || return 1
@@ -31,9 +43,22 @@ live_pid() {
   printf '%s\n' "$pid"
 }
 
+# Succeeds while our consul with this pid has not fully exited (never true for a reused pid).
+ours_running() {
+  [ "$(live_pid || true)" = "$1" ] || proc_exiting "$1"
+}
+
 do_start() {
   local pid
   if pid=$(live_pid); then echo "already running (pid $pid)"; return 0; fi
+  if [ -s "$pidfile" ]; then
+    # a previous consul may still be closing its ports
+    pid=$(head -n 1 "$pidfile")
+    for _ in $(seq 1 50); do
+      [[ "$pid" =~ ^[0-9]+$ ]] && proc_exiting "$pid" || break
+      sleep 0.1
+    done
+  fi
   [ -s "$argsfile" ] || { echo "missing $argsfile" >&2; return 1; }
   local -a cmd
   mapfile -t cmd < "$argsfile"
@@ -60,13 +85,13 @@ do_stop() {
   if ! pid=$(live_pid); then echo "not running"; return 0; fi
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 100); do
-    live_pid > /dev/null || { echo "stopped (pid $pid)"; return 0; }
+    ours_running "$pid" || { echo "stopped (pid $pid)"; return 0; }
     sleep 0.1
   done
   echo "pid $pid still running 10 s after SIGTERM; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
+  ours_running "$pid" && kill -KILL "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do
-    live_pid > /dev/null || { echo "killed (pid $pid)"; return 0; }
+    ours_running "$pid" || { echo "killed (pid $pid)"; return 0; }
     sleep 0.1
   done
   echo "pid $pid still running after SIGKILL" >&2
