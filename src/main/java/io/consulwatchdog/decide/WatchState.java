@@ -55,6 +55,15 @@ public record WatchState(
         false, acknowledgedAt);
   }
 
+  /**
+   * A recovery found unfinished in the journal after a watchdog restart, whatever the state file said
+   * (it may be lost or older than the journal): not a transition, a restoration.
+   */
+  public WatchState restoredRecovering(String id, Instant now) {
+    return new WatchState(cluster, RecoveryState.RECOVERING, now, Optional.of(id), cooldownUntil, recentFailures,
+        false, acknowledgedAt);
+  }
+
   /** A plan was printed in dry-run mode: quiet until the cooldown ends so it is not printed every poll. */
   public WatchState dryRunPrinted(String id, Instant now, RecoveryConfig config) {
     WatchState moved = moveTo(RecoveryState.COOLDOWN, now);

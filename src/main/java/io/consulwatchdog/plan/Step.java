@@ -154,7 +154,7 @@ public sealed interface Step {
     }
   }
 
-  /** Waits until a quorum of the configured servers agrees on one leader. */
+  /** Waits until a reachable server is leader and every reachable server that sees a leader names it. */
   @Kind("wait-for-leader")
   record WaitForLeader(Duration timeout) implements Step {
     @Override
@@ -164,7 +164,7 @@ public sealed interface Step {
 
     @Override
     public String describe() {
-      return "wait up to " + timeout.toSeconds() + "s for a leader that a quorum of servers agrees on";
+      return "wait up to " + timeout.toSeconds() + "s for a leader that the reachable servers agree on";
     }
   }
 
