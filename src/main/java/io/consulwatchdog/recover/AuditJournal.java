@@ -153,9 +153,10 @@ public final class AuditJournal {
     try {
       Files.createDirectories(file.getParent());
       byte[] line = (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+      boolean torn = endsTorn(file);
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.READ, StandardOpenOption.APPEND)) {
-        ByteBuffer buf = ByteBuffer.wrap(endsTorn(ch) ? prefixNewline(line) : line);
+          StandardOpenOption.APPEND)) {
+        ByteBuffer buf = ByteBuffer.wrap(torn ? prefixNewline(line) : line);
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
@@ -167,14 +168,19 @@ public final class AuditJournal {
   }
 
   /** True when the file's last byte is not a newline (a write was cut short by a crash). */
-  private static boolean endsTorn(FileChannel ch) throws IOException {
-    long size = ch.size();
-    if (size == 0) {
+  private static boolean endsTorn(Path file) throws IOException {
+    if (!Files.exists(file)) {
       return false;
     }
-    ByteBuffer last = ByteBuffer.allocate(1);
-    ch.read(last, size - 1);
-    return last.get(0) != '\n';
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, size - 1);
+      return last.get(0) != '\n';
+    }
   }
 
   private static byte[] prefixNewline(byte[] line) {
