@@ -7,6 +7,8 @@ final class Subcommands {
   private Subcommands() {}
 
   static void register(CommandLine cl) {
-    // subcommands are added here as they are built
+    cl.addSubcommand(new CheckCommand());
+    cl.addSubcommand(new RunCommand());
+    cl.addSubcommand(new ValidateCommand());
   }
 }

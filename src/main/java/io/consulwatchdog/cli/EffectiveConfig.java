@@ -1,0 +1,37 @@
+package io.consulwatchdog.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.consulwatchdog.config.Durations;
+import io.consulwatchdog.config.Secret;
+import io.consulwatchdog.config.WatchdogConfig;
+import java.io.IOException;
+import java.time.Duration;
+
+/** Renders the effective config as YAML with secrets masked and durations written as in the file. */
+final class EffectiveConfig {
+  private EffectiveConfig() {}
+
+  static String yaml(WatchdogConfig config) throws IOException {
+    SimpleModule m = new SimpleModule();
+    m.addSerializer(Secret.class, new ToStringSerializer());
+    m.addSerializer(Duration.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(Duration.class) {
+      @Override
+      public void serialize(Duration d, com.fasterxml.jackson.core.JsonGenerator g,
+          com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
+        g.writeString(Durations.format(d));
+      }
+    });
+    m.addSerializer(java.nio.file.Path.class, new ToStringSerializer());
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+        .registerModule(new Jdk8Module())
+        .registerModule(m)
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    return yaml.writeValueAsString(config);
+  }
+}

@@ -1,0 +1,53 @@
+package io.consulwatchdog.cli;
+
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.daemon.Watchdog;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `consul-watchdog run`: the daemon. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {
+      "Run the watchdog daemon: poll every cluster on its schedule, log each change of state,",
+      "serve /metrics (Prometheus) and /health, and recover as each cluster's recovery.mode allows",
+      "(detect-only by default). Stops cleanly on SIGTERM or Ctrl-C."
+    },
+    footer = {"", "Example:", "  consul-watchdog run --config /etc/consul-watchdog/config.yml"})
+public final class RunCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin ConfigOptions configOptions;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "Override listen_address for /metrics and /health.")
+  String listen;
+
+  @Option(names = "--dry-run", description = "Force recovery.mode dry-run for every cluster: plans are logged, never run.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws Exception {
+    WatchdogConfig config = configOptions.load(spec, false);
+    if (listen != null) {
+      config = new WatchdogConfig(config.source(), config.stateDir(), listen, config.clusters());
+    }
+    if (dryRun) {
+      config = Watchdog.forceDryRun(config);
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    try (Watchdog watchdog = Watchdog.start(config)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.countDown();
+        watchdog.close();
+      }, "shutdown"));
+      spec.commandLine().getErr().printf("consul-watchdog: watching %s; metrics on http://%s/metrics%n",
+          String.join(", ", config.clusters().stream().map(ClusterConfig::name).toList()), watchdog.listenAddress());
+      stop.await();
+    }
+    return 0;
+  }
+}

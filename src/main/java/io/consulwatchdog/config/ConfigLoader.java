@@ -1,0 +1,357 @@
+package io.consulwatchdog.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads and validates the YAML configuration; every error names the file, the field and the value. */
+public final class ConfigLoader {
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  private static final Set<String> MODES =
+      Set.of(RecoveryConfig.DETECT_ONLY, RecoveryConfig.DRY_RUN, RecoveryConfig.AUTO);
+  /** The recovery strategies the watchdog knows, in their usual order. */
+  public static final List<String> STRATEGIES = List.of("restart-down-servers", "peers-json", "bootstrap-expect");
+
+  /** Default state directory. */
+  public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/consul-watchdog");
+  /** Default address of /metrics and /health. */
+  public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
+  /** Default time between polls. */
+  public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
+  /** Default timeout of one HTTP request. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+
+  private final UnaryOperator<String> env;
+
+  /** A loader that reads environment variables from the process environment. */
+  public ConfigLoader() {
+    this(System::getenv);
+  }
+
+  /** A loader with an injected environment, for tests. */
+  public ConfigLoader(UnaryOperator<String> env) {
+    this.env = env;
+  }
+
+  /** Loads and validates a config file. */
+  public WatchdogConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw ConfigException.missing(file, "no such file");
+    } catch (IOException e) {
+      throw ConfigException.missing(file, "cannot be read: " + e.getMessage());
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(text);
+    } catch (JacksonException e) {
+      throw ConfigException.syntax(file, e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw ConfigException.field(Optional.of(file), "(top level)", "the file is empty", null);
+    }
+    return parse(Optional.of(file), new ConfigNode(Optional.of(file), "", root));
+  }
+
+  /** Builds an ad-hoc, observe-only config from server addresses given on the command line. */
+  public WatchdogConfig adHoc(List<String> serverAddresses, Path stateDir, Duration requestTimeout) {
+    List<ServerConfig> servers = new java.util.ArrayList<>();
+    for (int i = 0; i < serverAddresses.size(); i++) {
+      URI uri = httpAddress(Optional.empty(), "--server[" + i + "]", serverAddresses.get(i));
+      servers.add(new ServerConfig(uri.getHost() + ":" + uri.getPort(), uri, Optional.empty(), new NoExecutorConfig()));
+    }
+    ClusterConfig cluster = new ClusterConfig("adhoc", servers, List.of(), DEFAULT_POLL, requestTimeout,
+        Optional.ofNullable(env.apply("CONSUL_HTTP_TOKEN")).filter(s -> !s.isBlank())
+            .map(t -> new Secret("env:CONSUL_HTTP_TOKEN", t)),
+        TlsConfig.defaults(), RecoveryConfig.defaults());
+    return new WatchdogConfig(Optional.empty(), stateDir, DEFAULT_LISTEN, List.of(cluster));
+  }
+
+  private WatchdogConfig parse(Optional<Path> file, ConfigNode root) {
+    Path stateDir = Path.of(root.string("state_dir", DEFAULT_STATE_DIR.toString()));
+    String listen = root.string("listen_address", DEFAULT_LISTEN);
+    if (!listen.matches("[^:\\s]+:\\d{1,5}") || Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)) > 65535) {
+      throw root.error("listen_address", "must be HOST:PORT", listen);
+    }
+    List<ConfigNode> clusterNodes = root.children("clusters");
+    if (clusterNodes.isEmpty()) {
+      throw root.error("clusters", "must list at least one cluster", null);
+    }
+    Optional<ConfigNode> defaults = root.optionalChild("defaults");
+    Set<String> names = new HashSet<>();
+    List<ClusterConfig> clusters = new java.util.ArrayList<>();
+    for (ConfigNode c : clusterNodes) {
+      ClusterConfig cluster = cluster(c, defaults.map(ConfigNode::raw));
+      if (!names.add(cluster.name())) {
+        throw c.error(c.field("name"), "is used by another cluster", cluster.name());
+      }
+      clusters.add(cluster);
+    }
+    root.rejectUnknownKeys();
+    return new WatchdogConfig(file, stateDir, listen, clusters);
+  }
+
+  private ClusterConfig cluster(ConfigNode c, Optional<JsonNode> globalDefaults) {
+    String name = name(c, "name");
+    Duration poll = c.duration("poll_interval", DEFAULT_POLL, Duration.ofMillis(200), Duration.ofHours(1));
+    Duration timeout = c.duration("request_timeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(1));
+    Optional<Secret> token = c.optionalChild("acl_token").map(this::secret);
+    TlsConfig tls = c.optionalChild("tls").map(this::tls).orElse(TlsConfig.defaults());
+    Optional<JsonNode> executorDefaults = c.optionalChild("executor_defaults").map(ConfigNode::raw)
+        .or(() -> globalDefaults.map(d -> d.get("executor")).filter(n -> n != null && !n.isNull()));
+    List<ServerConfig> servers = agents(c, "servers", executorDefaults);
+    if (servers.isEmpty()) {
+      throw c.error(c.field("servers"), "must list at least one server", null);
+    }
+    List<ServerConfig> clients = agents(c, "clients", executorDefaults);
+    RecoveryConfig recovery = c.optionalChild("recovery").map(this::recovery).orElse(RecoveryConfig.defaults());
+    checkRecoveryNeeds(c, servers, clients, recovery);
+    c.rejectUnknownKeys();
+    return new ClusterConfig(name, servers, clients, poll, timeout, token, tls, recovery);
+  }
+
+  private List<ServerConfig> agents(ConfigNode c, String key, Optional<JsonNode> executorDefaults) {
+    Set<String> names = new HashSet<>();
+    Set<URI> addresses = new HashSet<>();
+    List<ServerConfig> out = new java.util.ArrayList<>();
+    for (ConfigNode s : c.children(key)) {
+      String name = name(s, "name");
+      URI http = httpAddress(s.file(), s.field("http_address"), s.string("http_address"));
+      Optional<String> dataDir = s.optionalString("data_dir");
+      dataDir.filter(d -> !d.startsWith("/")).ifPresent(d -> {
+        throw s.error(s.field("data_dir"), "must be an absolute path", d);
+      });
+      ExecutorConfig executor = executor(s, http, executorDefaults);
+      s.rejectUnknownKeys();
+      if (!names.add(name)) {
+        throw s.error(s.field("name"), "is used by another agent of this cluster", name);
+      }
+      if (!addresses.add(http)) {
+        throw s.error(s.field("http_address"), "is used by another agent of this cluster", http.toString());
+      }
+      out.add(new ServerConfig(name, http, dataDir, executor));
+    }
+    return out;
+  }
+
+  private ExecutorConfig executor(ConfigNode agent, URI http, Optional<JsonNode> defaults) {
+    Optional<ConfigNode> own = agent.optionalChild("executor");
+    if (own.isEmpty() && defaults.isEmpty()) {
+      return new NoExecutorConfig();
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode merged = new ObjectMapper().createObjectNode();
+    String ownType = own.map(o -> o.raw().path("type").asText("")).orElse("");
+    // Defaults apply only to executors of their own type: a systemd server ignores ssh defaults.
+    defaults.filter(JsonNode::isObject)
+        .filter(d -> ownType.isEmpty() || ownType.equals(d.path("type").asText("")))
+        .ifPresent(d -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) d));
+    own.ifPresent(o -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) o.raw()));
+    ConfigNode e = new ConfigNode(agent.file(), agent.field("executor"), merged);
+    String type = e.string("type");
+    ExecutorConfig result = switch (type) {
+      case "none" -> new NoExecutorConfig();
+      case "local" -> new LocalExecutorConfig(
+          command(e, "stop", true), command(e, "start", true), command(e, "restart", false));
+      case "ssh" -> ssh(e, http);
+      case "systemd" -> systemd(e);
+      default -> throw e.error(e.field("type"), "must be one of local, ssh, systemd, none", type);
+    };
+    e.rejectUnknownKeys();
+    return result;
+  }
+
+  private static List<String> command(ConfigNode e, String key, boolean required) {
+    List<String> argv = e.stringList(key, List.of());
+    if (required && argv.isEmpty()) {
+      throw e.error(e.field(key), "is required: the argv list that runs it, e.g. [systemctl, " + key + ", consul]", null);
+    }
+    return argv;
+  }
+
+  private SshExecutorConfig ssh(ConfigNode e, URI http) {
+    String host = e.string("host", http.getHost());
+    int port = e.integer("port", 22, 1, 65535);
+    String user = e.string("user");
+    Path identity = existingFile(e, "identity_file", e.string("identity_file"));
+    Optional<Path> passphrase = e.optionalString("passphrase_file").map(p -> existingFile(e, "passphrase_file", p));
+    Path knownHosts = Path.of(e.string("known_hosts_file", System.getProperty("user.home") + "/.ssh/known_hosts"));
+    boolean tofu = e.bool("trust_on_first_use", false);
+    if (!tofu && !Files.isReadable(knownHosts)) {
+      throw e.error(e.field("known_hosts_file"), "must be a readable known_hosts file (strict host key checking)", knownHosts.toString());
+    }
+    Duration connect = e.duration("connect_timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
+    List<String> sudo = List.of("sudo", "-n", "systemctl");
+    return new SshExecutorConfig(host, port, user, identity, passphrase, knownHosts, tofu, connect,
+        e.stringList("stop", concat(sudo, "stop", "consul")),
+        e.stringList("start", concat(sudo, "start", "consul")),
+        e.stringList("restart", concat(sudo, "restart", "consul")),
+        e.stringList("file_command_prefix", List.of("sudo", "-n")));
+  }
+
+  private static List<String> concat(List<String> prefix, String... more) {
+    List<String> out = new java.util.ArrayList<>(prefix);
+    out.addAll(List.of(more));
+    return List.copyOf(out);
+  }
+
+  private SystemdExecutorConfig systemd(ConfigNode e) {
+    String unit = e.string("unit", "consul.service");
+    String bus = e.string("bus", "system");
+    if (!Set.of("system", "user", "address").contains(bus)) {
+      throw e.error(e.field("bus"), "must be one of system, user, address", bus);
+    }
+    Optional<String> address = e.optionalString("address");
+    if (bus.equals("address") && address.isEmpty()) {
+      throw e.error(e.field("address"), "is required when bus is address (e.g. unix:path=/run/dbus/system_bus_socket)", null);
+    }
+    return new SystemdExecutorConfig(unit, bus, address);
+  }
+
+  private Secret secret(ConfigNode t) {
+    Optional<String> file = t.optionalString("file");
+    Optional<String> var = t.optionalString("env");
+    t.rejectUnknownKeys();
+    if (file.isPresent() == var.isPresent()) {
+      throw t.error(t.path(), "must name exactly one of file or env (tokens are never written inline)", null);
+    }
+    if (file.isPresent()) {
+      Path p = existingFile(t, "file", file.get());
+      try {
+        String value = Files.readString(p, StandardCharsets.UTF_8).trim();
+        if (value.isEmpty()) {
+          throw t.error(t.field("file"), "the token file is empty", p.toString());
+        }
+        return new Secret("file:" + p, value);
+      } catch (IOException ex) {
+        throw t.error(t.field("file"), "cannot be read: " + ex.getMessage(), p.toString());
+      }
+    }
+    String value = env.apply(var.get());
+    if (value == null || value.isBlank()) {
+      throw t.error(t.field("env"), "names an environment variable that is not set or empty", var.get());
+    }
+    return new Secret("env:" + var.get(), value.trim());
+  }
+
+  private TlsConfig tls(ConfigNode t) {
+    Optional<Path> ca = t.optionalString("ca_file").map(p -> existingFile(t, "ca_file", p));
+    Optional<Path> cert = t.optionalString("cert_file").map(p -> existingFile(t, "cert_file", p));
+    Optional<Path> key = t.optionalString("key_file").map(p -> existingFile(t, "key_file", p));
+    boolean skip = t.bool("skip_verify", false);
+    t.rejectUnknownKeys();
+    if (cert.isPresent() != key.isPresent()) {
+      throw t.error(t.path(), "cert_file and key_file go together", cert.or(() -> key).map(Path::toString).orElse(null));
+    }
+    if (skip) {
+      log.warn("TLS certificate verification is OFF ({}.skip_verify: true): anyone on the path can impersonate Consul", t.path());
+    }
+    return new TlsConfig(ca, cert, key, skip);
+  }
+
+  private RecoveryConfig recovery(ConfigNode r) {
+    RecoveryConfig d = RecoveryConfig.defaults();
+    String mode = r.string("mode", d.mode());
+    if (!MODES.contains(mode)) {
+      throw r.error(r.field("mode"), "must be one of detect-only, dry-run, auto", mode);
+    }
+    List<String> strategies = r.stringList("strategies", d.strategies());
+    if (strategies.isEmpty()) {
+      throw r.error(r.field("strategies"), "must list at least one of " + String.join(", ", STRATEGIES), "[]");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < strategies.size(); i++) {
+      String s = strategies.get(i);
+      if (!STRATEGIES.contains(s)) {
+        throw r.error(r.field("strategies") + "[" + i + "]", "must be one of " + String.join(", ", STRATEGIES), s);
+      }
+      if (!seen.add(s)) {
+        throw r.error(r.field("strategies") + "[" + i + "]", "is listed twice", s);
+      }
+    }
+    RecoveryConfig rc = new RecoveryConfig(mode, strategies,
+        r.duration("leaderless_after", d.leaderlessAfter(), Duration.ofSeconds(1), Duration.ofHours(24)),
+        r.integer("confirm_polls", d.confirmPolls(), 1, 1000),
+        r.duration("confirm_window", d.confirmWindow(), Duration.ZERO, Duration.ofHours(24)),
+        r.duration("cooldown", d.cooldown(), Duration.ZERO, Duration.ofDays(7)),
+        r.integer("max_failures", d.maxFailures(), 1, 100),
+        r.duration("failure_window", d.failureWindow(), Duration.ofSeconds(1), Duration.ofDays(30)),
+        r.duration("settle_timeout", d.settleTimeout(), Duration.ofSeconds(1), Duration.ofHours(1)),
+        r.bool("restart_clients", d.restartClients()));
+    r.rejectUnknownKeys();
+    return rc;
+  }
+
+  private static void checkRecoveryNeeds(ConfigNode c, List<ServerConfig> servers, List<ServerConfig> clients, RecoveryConfig r) {
+    if (r.mode().equals(RecoveryConfig.DETECT_ONLY)) {
+      return;
+    }
+    for (int i = 0; i < servers.size(); i++) {
+      ServerConfig s = servers.get(i);
+      if (s.executor() instanceof NoExecutorConfig) {
+        throw c.error(c.field("servers") + "[" + i + "].executor",
+            "is required when recovery.mode is " + r.mode() + " (server " + s.name() + " has none)", null);
+      }
+      if (r.strategies().contains("peers-json") && s.dataDir().isEmpty()) {
+        throw c.error(c.field("servers") + "[" + i + "].data_dir",
+            "is required by the peers-json strategy (server " + s.name() + ")", null);
+      }
+    }
+    if (r.restartClients()) {
+      for (int i = 0; i < clients.size(); i++) {
+        if (clients.get(i).executor() instanceof NoExecutorConfig) {
+          throw c.error(c.field("clients") + "[" + i + "].executor", "is required when recovery.restart_clients is true", null);
+        }
+      }
+    }
+  }
+
+  private static String name(ConfigNode n, String key) {
+    String name = n.string(key);
+    if (!NAME.matcher(name).matches()) {
+      throw n.error(n.field(key), "must be letters, digits, '.', '_' or '-' (at most 63)", name);
+    }
+    return name;
+  }
+
+  private static URI httpAddress(Optional<Path> file, String field, String value) {
+    try {
+      URI uri = new URI(value);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || uri.getPort() < 0
+          || !(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+        throw ConfigException.field(file, field, "must be http://HOST:PORT or https://HOST:PORT", value);
+      }
+      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), null, null, null);
+    } catch (URISyntaxException e) {
+      throw ConfigException.field(file, field, "must be http://HOST:PORT or https://HOST:PORT", value);
+    }
+  }
+
+  private static Path existingFile(ConfigNode n, String key, String value) {
+    Path p = Path.of(value);
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw n.error(n.field(key), "must be a readable file", value);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,140 @@
+package io.consulwatchdog.consul;
+
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.Secret;
+import io.consulwatchdog.config.TlsConfig;
+import io.consulwatchdog.observe.Reachability;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okhttp3.tls.Certificates;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+
+/** A small HTTP client for one cluster's agents: one timeout per request, failures returned as data. */
+public final class ConsulHttp implements AutoCloseable {
+  private static final int MAX_BODY = 4 * 1024 * 1024;
+
+  private final OkHttpClient client;
+  private final Optional<Secret> token;
+
+  /** Creates a client with the cluster's request timeout, ACL token and TLS settings. */
+  public ConsulHttp(ClusterConfig cluster) {
+    this(cluster.requestTimeout(), cluster.aclToken(), cluster.tls());
+  }
+
+  /** Creates a client with explicit settings. */
+  public ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls) {
+    OkHttpClient.Builder b = new OkHttpClient.Builder()
+        .callTimeout(timeout)
+        .connectTimeout(timeout)
+        .readTimeout(timeout)
+        .retryOnConnectionFailure(false)
+        .followRedirects(false)
+        .connectionPool(new ConnectionPool(4, 30, java.util.concurrent.TimeUnit.SECONDS));
+    configureTls(b, tls);
+    this.client = b.build();
+    this.token = token;
+  }
+
+  /** GETs one path (e.g. /v1/status/leader) from an agent; never throws. */
+  public EndpointResult get(URI agent, String pathAndQuery) {
+    Request.Builder rb = new Request.Builder().url(agent.toString() + pathAndQuery).get();
+    token.ifPresent(t -> rb.header("X-Consul-Token", t.value()));
+    try (Response response = client.newCall(rb.build()).execute()) {
+      ResponseBody body = response.body();
+      String text = body == null ? "" : new String(body.byteStream().readNBytes(MAX_BODY), StandardCharsets.UTF_8);
+      return new EndpointResult.Answer(response.code(), text);
+    } catch (ConnectException | NoRouteToHostException e) {
+      return new EndpointResult.Failure(Reachability.REFUSED, "connection refused: " + e.getMessage());
+    } catch (SocketTimeoutException e) {
+      return new EndpointResult.Failure(Reachability.TIMEOUT, "timed out: " + e.getMessage());
+    } catch (InterruptedIOException e) {
+      return new EndpointResult.Failure(Reachability.TIMEOUT, "timed out: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      return new EndpointResult.Failure(Reachability.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** PUTs a body to a path and returns the answer; never throws. */
+  public EndpointResult put(URI agent, String pathAndQuery, String body) {
+    Request.Builder rb = new Request.Builder().url(agent.toString() + pathAndQuery)
+        .put(okhttp3.RequestBody.create(body.getBytes(StandardCharsets.UTF_8)));
+    token.ifPresent(t -> rb.header("X-Consul-Token", t.value()));
+    try (Response response = client.newCall(rb.build()).execute()) {
+      ResponseBody rbody = response.body();
+      return new EndpointResult.Answer(response.code(), rbody == null ? "" : rbody.string());
+    } catch (ConnectException e) {
+      return new EndpointResult.Failure(Reachability.REFUSED, "connection refused: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      return new EndpointResult.Failure(Reachability.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  private static void configureTls(OkHttpClient.Builder b, TlsConfig tls) {
+    if (tls.skipVerify()) {
+      X509TrustManager trustAll = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      };
+      try {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+        b.sslSocketFactory(ctx.getSocketFactory(), trustAll).hostnameVerifier((host, session) -> true);
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("cannot set up TLS", e);
+      }
+      return;
+    }
+    if (tls.caFile().isEmpty() && tls.certFile().isEmpty()) {
+      return;
+    }
+    try {
+      HandshakeCertificates.Builder hb = new HandshakeCertificates.Builder();
+      if (tls.caFile().isPresent()) {
+        hb.addTrustedCertificate(Certificates.decodeCertificatePem(Files.readString(tls.caFile().get())));
+      } else {
+        hb.addPlatformTrustedCertificates();
+      }
+      if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
+        String pem = Files.readString(tls.certFile().get()) + "\n" + Files.readString(tls.keyFile().get());
+        hb.heldCertificate(HeldCertificate.decode(pem));
+      }
+      HandshakeCertificates hc = hb.build();
+      b.sslSocketFactory(hc.sslSocketFactory(), hc.trustManager());
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot load TLS files: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.consulwatchdog.daemon;
+
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.diagnose.Diagnoser;
+import io.consulwatchdog.diagnose.History;
+import io.consulwatchdog.diagnose.Verdict;
+import io.consulwatchdog.metrics.WatchdogMetrics;
+import io.consulwatchdog.observe.ClusterObserver;
+import io.consulwatchdog.observe.ClusterSnapshot;
+import io.consulwatchdog.observe.TopologyStore;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The observing half of the loop for one cluster: observe, diagnose, remember, export, and log each
+ * change of state (not every poll).
+ */
+public final class ClusterMonitor {
+  private static final Logger log = LoggerFactory.getLogger(ClusterMonitor.class);
+
+  private final ClusterConfig cluster;
+  private final ClusterObserver observer;
+  private final Diagnoser diagnoser;
+  private final TopologyStore topology;
+  private final WatchdogMetrics metrics;
+  private final Clock clock;
+  private volatile History history = History.empty();
+  private volatile ClusterSnapshot lastSnapshot;
+
+  /** A monitor for one cluster with its collaborators. */
+  public ClusterMonitor(ClusterConfig cluster, ClusterObserver observer, Diagnoser diagnoser,
+      TopologyStore topology, WatchdogMetrics metrics, Clock clock) {
+    this.cluster = cluster;
+    this.observer = observer;
+    this.diagnoser = diagnoser;
+    this.topology = topology;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** One poll: returns the verdict, already recorded in the history, metrics and topology. */
+  public Verdict poll() {
+    MDC.put("cluster", cluster.name());
+    try {
+      ClusterSnapshot snapshot = observer.observe(cluster);
+      Verdict verdict = diagnoser.diagnose(snapshot, history, clock.instant(), cluster.recovery().leaderlessAfter());
+      Optional<Verdict> previous = history.latest();
+      history = history.record(verdict);
+      lastSnapshot = snapshot;
+      metrics.recordPoll(snapshot, verdict);
+      if (verdict.leader().isPresent()) {
+        TopologyStore.fromSnapshot(snapshot, verdict.at()).ifPresent(t -> {
+          if (topology.saveIfChanged(t)) {
+            log.info("Last-known-good topology updated: {} servers, raft protocol {}", t.servers().size(), t.raftProtocol());
+          }
+        });
+      }
+      if (previous.isEmpty() || previous.get().code() != verdict.code() || previous.get().cause() != verdict.cause()) {
+        logChange(previous, verdict);
+      }
+      return verdict;
+    } finally {
+      MDC.remove("cluster");
+    }
+  }
+
+  private static void logChange(Optional<Verdict> previous, Verdict verdict) {
+    String from = previous.map(v -> v.code().name()).orElse("(start)");
+    String line = "State " + from + " -> " + verdict.summary() + ": " + String.join(" ", verdict.evidence());
+    switch (verdict.code()) {
+      case HEALTHY, ELECTION_IN_PROGRESS -> log.info(line);
+      case DEGRADED, UNOBSERVABLE -> log.warn(line);
+      default -> log.error(line);
+    }
+  }
+
+  /** The cluster's history so far. */
+  public History history() {
+    return history;
+  }
+
+  /** The most recent snapshot, or null before the first poll. */
+  public ClusterSnapshot lastSnapshot() {
+    return lastSnapshot;
+  }
+
+  /** The cluster this monitor watches. */
+  public ClusterConfig cluster() {
+    return cluster;
+  }
+}

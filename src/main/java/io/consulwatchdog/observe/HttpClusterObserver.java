@@ -1,0 +1,92 @@
+package io.consulwatchdog.observe;
+
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.consul.ConsulHttp;
+import io.consulwatchdog.consul.EndpointResult;
+import io.consulwatchdog.consul.Endpoints;
+import io.consulwatchdog.observe.Reachability;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Observes a cluster over Consul's HTTP API: every server and every endpoint asked in parallel, each
+ * request with its own timeout, so one slow server never stalls the others.
+ */
+public final class HttpClusterObserver implements ClusterObserver {
+  private final Clock clock;
+  private final ExecutorService pool;
+  private final Map<String, ConsulHttp> clients = new ConcurrentHashMap<>();
+
+  /** Creates an observer that reads time from the given clock. */
+  public HttpClusterObserver(Clock clock) {
+    this.clock = clock;
+    this.pool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "observer");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public ClusterSnapshot observe(ClusterConfig cluster) {
+    Instant start = clock.instant();
+    long startNanos = System.nanoTime();
+    ConsulHttp http = clients.computeIfAbsent(cluster.name(), n -> new ConsulHttp(cluster));
+    List<CompletableFuture<ServerObservation>> futures = new ArrayList<>();
+    for (ServerConfig server : cluster.servers()) {
+      futures.add(observeServer(http, server, cluster.requestTimeout()));
+    }
+    List<ServerObservation> observations = new ArrayList<>();
+    for (int i = 0; i < futures.size(); i++) {
+      observations.add(join(futures.get(i), cluster.servers().get(i), cluster.requestTimeout()));
+    }
+    return new ClusterSnapshot(cluster.name(), start, Duration.ofNanos(System.nanoTime() - startNanos), observations);
+  }
+
+  private CompletableFuture<ServerObservation> observeServer(ConsulHttp http, ServerConfig server, Duration timeout) {
+    Map<String, CompletableFuture<EndpointResult>> calls = new LinkedHashMap<>();
+    for (String endpoint : Endpoints.ALL) {
+      calls.put(endpoint, CompletableFuture.supplyAsync(() -> http.get(server.httpAddress(), endpoint), pool));
+    }
+    return CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+      Map<String, EndpointResult> answers = new LinkedHashMap<>();
+      calls.forEach((endpoint, f) -> answers.put(endpoint, f.join()));
+      return ObservationParser.parse(server.name(), server.httpAddress(), answers);
+    });
+  }
+
+  private static ServerObservation join(CompletableFuture<ServerObservation> f, ServerConfig server, Duration timeout) {
+    try {
+      // The HTTP client enforces the timeout per request; this bound is a backstop.
+      return f.get(timeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return ServerObservation.unreachable(server.name(), server.httpAddress(), Reachability.TIMEOUT,
+          "no answer within " + timeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ServerObservation.unreachable(server.name(), server.httpAddress(), Reachability.ERROR, "interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return ServerObservation.unreachable(server.name(), server.httpAddress(), Reachability.ERROR,
+          "observation failed: " + e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(ConsulHttp::close);
+    pool.shutdownNow();
+  }
+}
