@@ -6,13 +6,15 @@ import io.consulwatchdog.decide.Decision;
 import io.consulwatchdog.decide.DecisionMaker;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.WatchState;
-import io.consulwatchdog.diagnose.Diagnoser;
+import io.consulwatchdog.daemon.ClusterMonitor;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.metrics.WatchdogMetrics;
+import io.consulwatchdog.execute.AgentExecutor;
+import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
-import io.consulwatchdog.observe.KnownTopology;
+import io.consulwatchdog.observe.TopologyStore;
 import io.consulwatchdog.plan.PlanOutcome;
 import io.consulwatchdog.plan.PlanRequest;
 import io.consulwatchdog.plan.Planner;
@@ -23,14 +25,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loop body for one cluster, read top to bottom: observe, diagnose, decide, re-probe, plan, audit, run
- * (or print, in dry-run), verify, record the new state. Only state changes are logged, not every poll.
+ * The loop body for one cluster, read top to bottom: observe and diagnose (through the cluster's
+ * {@link ClusterMonitor}, which also keeps history, metrics and topology), decide, re-probe, plan, audit,
+ * run (or print, in dry-run), verify, record the new state. Only state changes are logged, not every poll.
  */
 public final class ClusterWatch {
   private static final Logger log = LoggerFactory.getLogger(ClusterWatch.class);
@@ -38,34 +42,31 @@ public final class ClusterWatch {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final ClusterConfig cluster;
-  private final ClusterObserver observer;
-  private final Diagnoser diagnoser;
+  private final ClusterMonitor monitor;
   private final DecisionMaker decisionMaker;
   private final Planner planner;
   private final PlanRunner runner;
-  private final Supplier<Optional<KnownTopology>> topology;
+  private final TopologyStore topology;
   private final AuditJournal journal;
   private final WatchStateStore store;
   private final WatchdogMetrics metrics;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  private History history = History.empty();
   private WatchState state;
   private String lastRefusal = "";
 
   /**
    * A watch over one cluster; its state is loaded from the store.
    *
-   * @param runner runs plans through the executors (built with the same observer, journal and clock)
-   * @param topology the last-known-good topology, read at planning time
+   * @param monitor observes and diagnoses the cluster, keeping its history, metrics and known topology
+   * @param runner runs plans through the executors (built with the same journal and clock)
+   * @param topology the last-known-good topology store, read at planning time
    */
-  public ClusterWatch(ClusterConfig cluster, ClusterObserver observer, Diagnoser diagnoser,
-      DecisionMaker decisionMaker, Planner planner, PlanRunner runner, Supplier<Optional<KnownTopology>> topology,
-      AuditJournal journal, WatchStateStore store, WatchdogMetrics metrics, Clock clock) {
-    this.cluster = cluster;
-    this.observer = observer;
-    this.diagnoser = diagnoser;
+  public ClusterWatch(ClusterMonitor monitor, DecisionMaker decisionMaker, Planner planner, PlanRunner runner,
+      TopologyStore topology, AuditJournal journal, WatchStateStore store, WatchdogMetrics metrics, Clock clock) {
+    this.cluster = monitor.cluster();
+    this.monitor = monitor;
     this.decisionMaker = decisionMaker;
     this.planner = planner;
     this.runner = runner;
@@ -78,27 +79,45 @@ public final class ClusterWatch {
     metrics.recoveryState(cluster.name(), state.state().name());
   }
 
+  /**
+   * Wires a watch with the standard decision maker, planner, journal and state store under the state dir.
+   *
+   * @param executors makes one agent's executor (a new one per call; the runner closes it after a plan)
+   */
+  public static ClusterWatch create(ClusterMonitor monitor, ClusterObserver observer,
+      Function<ServerConfig, AgentExecutor> executors, LeaderRead leaderRead, Path stateDir, WatchdogMetrics metrics,
+      Clock clock) {
+    ClusterConfig cluster = monitor.cluster();
+    AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
+    PlanRunner runner = new PlanRunner(cluster, executors, observer, leaderRead, journal, metrics, clock,
+        Sleeper.real(), POLL_DURING_RECOVERY);
+    return new ClusterWatch(monitor, new DecisionMaker(), new Planner(), runner, new TopologyStore(stateDir), journal,
+        new WatchStateStore(stateDir), metrics, clock);
+  }
+
+  /** Time between polls of the wait and verify steps of a running plan. */
+  public static final Duration POLL_DURING_RECOVERY = Duration.ofSeconds(1);
+
   /** One poll: observe, diagnose, decide and, when decided, recover. */
   public Tick tick() {
     RecoveryConfig config = cluster.recovery();
-    ClusterSnapshot snapshot = observer.observe(cluster);
-    Verdict verdict = diagnose(snapshot);
-    Decision decision = decisionMaker.decide(verdict, history, state, config, clock.instant());
+    Verdict verdict = monitor.poll();
+    Decision decision = decisionMaker.decide(verdict, monitor.history(), state, config, clock.instant());
     moveTo(decision.next(), decision.reason());
     if (!decision.recover()) {
       return new Tick(verdict, decision, Optional.empty(), Optional.empty());
     }
 
     // Re-probe right before acting: the cluster must still need recovery now.
-    ClusterSnapshot again = observer.observe(cluster);
-    Verdict confirmed = diagnose(again);
+    Verdict confirmed = monitor.poll();
+    ClusterSnapshot again = monitor.lastSnapshot();
     if (!confirmed.code().needsRecovery()) {
       moveTo(state.moveTo(RecoveryState.IDLE, clock.instant()), "re-probe found " + confirmed.summary());
       return new Tick(confirmed, decision, Optional.empty(), Optional.empty());
     }
 
     String id = newRecoveryId();
-    PlanOutcome outcome = planner.plan(new PlanRequest(cluster, confirmed, again, topology.get(), id,
+    PlanOutcome outcome = planner.plan(new PlanRequest(cluster, confirmed, again, topology.load(cluster.name()), id,
         clock.instant()));
     if (outcome instanceof PlanOutcome.Refused refused) {
       String text = refused.render();
@@ -173,7 +192,7 @@ public final class ClusterWatch {
 
   /** The history of verdicts so far. */
   public History history() {
-    return history;
+    return monitor.history();
   }
 
   /** Verifies a finished run, journals and counts the outcome, and moves to COOLDOWN, FAILED or ESCALATED. */
@@ -182,7 +201,7 @@ public final class ClusterWatch {
     String reason = run.reason();
     if (succeeded) {
       moveTo(state.moveTo(RecoveryState.VERIFYING, clock.instant()), "recovery " + plan.id() + " steps done");
-      Verdict after = diagnose(observer.observe(cluster));
+      Verdict after = monitor.poll();
       succeeded = after.leader().isPresent();
       reason = (succeeded ? "verified: " : "verification failed: ") + after.summary();
     }
@@ -193,13 +212,6 @@ public final class ClusterWatch {
     if (next.state() == RecoveryState.ESCALATED) {
       metrics.escalated(cluster.name());
     }
-  }
-
-  private Verdict diagnose(ClusterSnapshot snapshot) {
-    Verdict verdict = diagnoser.diagnose(snapshot, history, clock.instant(), cluster.recovery().leaderlessAfter());
-    history = history.record(verdict);
-    metrics.recordPoll(snapshot, verdict);
-    return verdict;
   }
 
   /** Adopts the next state; logs and persists it when it differs from the current one. */

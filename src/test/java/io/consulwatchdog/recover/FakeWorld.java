@@ -43,6 +43,8 @@ final class FakeWorld {
   boolean blind;
   /** When false, a running majority still elects nobody (a stuck election). */
   boolean elects = true;
+  /** Called with the observation number (1-based) before each observation. */
+  java.util.function.IntConsumer onObserve = n -> { };
 
   FakeWorld(ClusterConfig cluster, Clock clock, String... runningServers) {
     this.cluster = cluster;
@@ -70,6 +72,7 @@ final class FakeWorld {
   ClusterObserver observer() {
     return c -> {
       observations++;
+      onObserve.accept(observations);
       List<ServerObservation> out = new ArrayList<>();
       Optional<String> leader = leader();
       String leaderAddr = leader.map(l -> "127.0.0." + index(l) + ":8300").orElse("");
