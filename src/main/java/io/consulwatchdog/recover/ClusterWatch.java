@@ -101,6 +101,7 @@ public final class ClusterWatch {
   /** One poll: observe, diagnose, decide and, when decided, recover. */
   public Tick tick() {
     RecoveryConfig config = cluster.recovery();
+    adoptAcknowledgement();
     Verdict verdict = monitor.poll();
     Decision decision = decisionMaker.decide(verdict, monitor.history(), state, config, clock.instant());
     moveTo(decision.next(), decision.reason());
@@ -183,6 +184,22 @@ public final class ClusterWatch {
     RunResult run = runner.run(plan, from);
     finishRecovery(plan, run);
     return Optional.of(run);
+  }
+
+  /** An operator's `consul-watchdog ack` rewrote state.json while this watch held ESCALATED: adopt it. */
+  private void adoptAcknowledgement() {
+    if (state.state() != RecoveryState.ESCALATED) {
+      return;
+    }
+    store.load(cluster.name())
+        .filter(saved -> saved.state() != RecoveryState.ESCALATED && saved.acknowledgedAt().isPresent()
+            && !saved.acknowledgedAt().equals(state.acknowledgedAt()))
+        .ifPresent(saved -> {
+          log.info("cluster {}: {} -> {}: acknowledged by an operator at {}", cluster.name(), state.state(),
+              saved.state(), saved.acknowledgedAt().get());
+          state = saved;
+          metrics.recoveryState(cluster.name(), state.state().name());
+        });
   }
 
   /** The current watch state. */

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,26 +98,7 @@ public final class PlanRunner {
    * exactly what the executor would do. Nothing is run.
    */
   public List<String> describe(RecoveryPlan plan) {
-    List<String> lines = new ArrayList<>(plan.render().lines().toList());
-    Map<String, AgentExecutor> opened = new LinkedHashMap<>();
-    try {
-      for (int i = 0; i < plan.steps().size(); i++) {
-        if (plan.steps().get(i) instanceof Step.AgentStep agentStep) {
-          Optional<ServerConfig> server = agent(agentStep.server());
-          if (server.isEmpty()) {
-            lines.add(String.format("  %2d. via: unknown agent %s", i + 1, agentStep.server()));
-            continue;
-          }
-          AgentExecutor executor = opened.computeIfAbsent(agentStep.server(), n -> executors.apply(server.get()));
-          for (AgentOperation op : operations(agentStep)) {
-            lines.add(String.format("  %2d. via: %s", i + 1, executor.describe(op)));
-          }
-        }
-      }
-    } finally {
-      opened.values().forEach(PlanRunner::closeQuietly);
-    }
-    return lines;
+    return PlanDescriber.describe(plan, cluster, executors);
   }
 
   private ExecutionResult execute(Step step, Map<String, AgentExecutor> opened) {
@@ -154,7 +133,7 @@ public final class PlanRunner {
   }
 
   private ExecutionResult runAgentStep(Step.AgentStep step, Map<String, AgentExecutor> opened) {
-    Optional<ServerConfig> server = agent(step.server());
+    Optional<ServerConfig> server = PlanDescriber.agent(cluster, step.server());
     if (server.isEmpty()) {
       return ExecutionResult.failed("agent " + step.server() + " is not in the cluster's config", Duration.ZERO);
     }
@@ -181,7 +160,7 @@ public final class PlanRunner {
   }
 
   /** The executor operations an agent step maps to. */
-  static List<AgentOperation> operations(Step.AgentStep step) {
+  public static List<AgentOperation> operations(Step.AgentStep step) {
     if (step instanceof Step.StopAgent) {
       return List.of(new AgentOperation.Stop());
     }
@@ -228,18 +207,13 @@ public final class PlanRunner {
         Duration.between(start, clock.instant()));
   }
 
-  private Optional<ServerConfig> agent(String name) {
-    return Stream.concat(cluster.servers().stream(), cluster.clients().stream())
-        .filter(s -> s.name().equals(name)).findFirst();
-  }
-
   private static String oneLine(ExecutionResult r) {
     String detail = !r.error().isBlank() ? r.error() : r.stderr().isBlank() ? "exit code " + r.exitCode()
         : r.stderr().strip().lines().findFirst().orElse("");
     return r.exitCode() >= 0 && !r.error().isBlank() ? detail + " (exit code " + r.exitCode() + ")" : detail;
   }
 
-  private static void closeQuietly(AgentExecutor executor) {
+  static void closeQuietly(AgentExecutor executor) {
     try {
       executor.close();
     } catch (RuntimeException e) {

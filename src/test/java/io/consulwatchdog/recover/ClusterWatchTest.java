@@ -169,6 +169,16 @@ class ClusterWatchTest {
     assertThat(world.calls).containsExactly("s2:start", "s2:start", "s2:start");
     tick(w);
     assertThat(world.calls).hasSize(3);
+
+    // An operator acknowledges through state.json (as `consul-watchdog ack` does): the watch adopts it.
+    WatchStateStore store = new WatchStateStore(dir);
+    store.save(store.load("dc1").orElseThrow().acknowledged(clock.instant()));
+    world.failing.clear();
+    for (int i = 0; i < 3; i++) {
+      tick(w);
+    }
+    assertThat(world.calls).endsWith("s2:start", "s3:start");
+    assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
   }
 
   /** A plan as the crashed watchdog journaled it. */
