@@ -137,13 +137,24 @@ public final class Planner {
     }
     List<ServerObservation> empty = live.stream().filter(o -> o.lastLogIndex() <= 0).toList();
 
+    // With a single server holding raft state, the empty servers are listed as voters too: they have no
+    // configuration of their own, so they never campaign and can only vote, which makes the one server
+    // with data the only possible leader and gives the cluster all its voters at once (no wait for
+    // autopilot's promotion). With several servers holding state, empty voters could elect a less
+    // up-to-date one and truncate committed entries, so only the servers with state are listed.
+    boolean listEmpty = withState.size() == 1 && !empty.isEmpty()
+        && empty.stream().allMatch(o -> !o.nodeId().isBlank() && !o.raftAddress().isBlank());
+    List<ServerObservation> listed = new ArrayList<>(withState);
+    if (listEmpty) {
+      listed.addAll(empty);
+    }
     List<String> problems = new ArrayList<>();
     List<Peer> keep = new ArrayList<>();
-    for (ServerObservation o : withState) {
+    for (ServerObservation o : listed) {
       Optional<KnownServer> known = r.topology().flatMap(t -> t.byName(o.name()));
       String id = firstNonBlank(o.nodeId(), known.map(KnownServer::nodeId).orElse(""));
       String address = firstNonBlank(o.raftAddress(), known.map(KnownServer::raftAddress).orElse(""));
-      if (configured.get(o.name()).dataDir().filter(d -> !d.isBlank()).isEmpty()) {
+      if (o.lastLogIndex() > 0 && configured.get(o.name()).dataDir().filter(d -> !d.isBlank()).isEmpty()) {
         problems.add("server " + o.name() + " holds raft state but has no dataDir configured");
       }
       if (id.isEmpty()) {
@@ -178,14 +189,22 @@ public final class Planner {
       String dataDir = trimSlash(configured.get(o.name()).dataDir().orElseThrow());
       steps.add(new WritePeersJson(o.name(), dataDir + "/raft/peers.json", content, AGENT_TIMEOUT));
     }
-    for (ServerObservation o : withState) {
-      steps.add(new StartAgent(o.name(), AGENT_TIMEOUT));
-      steps.add(new WaitForServerUp(o.name(), settle));
-    }
-    steps.add(new WaitForLeader(settle));
-    for (ServerObservation o : empty) {
-      steps.add(new StartAgent(o.name(), AGENT_TIMEOUT));
-      steps.add(new WaitForServerUp(o.name(), settle));
+    if (listEmpty) {
+      // the leader needs the empty servers' votes: start them all (their start-up overlaps), verify
+      // each one answers, then wait for the leader
+      listed.forEach(o -> steps.add(new StartAgent(o.name(), AGENT_TIMEOUT)));
+      listed.forEach(o -> steps.add(new WaitForServerUp(o.name(), settle)));
+      steps.add(new WaitForLeader(settle));
+    } else {
+      for (ServerObservation o : withState) {
+        steps.add(new StartAgent(o.name(), AGENT_TIMEOUT));
+        steps.add(new WaitForServerUp(o.name(), settle));
+      }
+      steps.add(new WaitForLeader(settle));
+      for (ServerObservation o : empty) {
+        steps.add(new StartAgent(o.name(), AGENT_TIMEOUT));
+        steps.add(new WaitForServerUp(o.name(), settle));
+      }
     }
     steps.add(new WaitForVoters(live.size(), settle));
     steps.add(new VerifyDataReadable(settle));
@@ -194,8 +213,9 @@ public final class Planner {
     String note = "keep " + String.join(", ", keep.stream().map(Peer::name).toList())
         + " (most up-to-date first: " + withState.get(0).name() + " term " + withState.get(0).lastLogTerm()
         + " index " + withState.get(0).lastLogIndex() + ")"
-        + (empty.isEmpty() ? "" : "; empty servers join afterwards: "
-            + String.join(", ", empty.stream().map(ServerObservation::name).toList()))
+        + (empty.isEmpty() ? "" : listEmpty
+            ? "; empty servers listed as voters (they cannot campaign, only vote)"
+            : "; empty servers join afterwards: " + String.join(", ", empty.stream().map(ServerObservation::name).toList()))
         + (leftOut.isEmpty() ? "" : "; not answering, left out: " + String.join(", ", leftOut));
     return Attempt.plan(steps, note);
   }

@@ -142,13 +142,16 @@ class PlannerTest {
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
         new BackupRaftDir("s1", "/data/s1/raft", "/data/s1/raft.backup-r42", Planner.BACKUP_TIMEOUT),
         new WritePeersJson("s1", "/data/s1/raft/peers.json",
-            "[{\"id\":\"" + ID_A + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false}]", AGENT),
-        new StartAgent("s1", AGENT), new WaitForServerUp("s1", SETTLE),
+            "[{\"id\":\"" + ID_A + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false},"
+                + "{\"id\":\"22222222-bbbb-bbbb-bbbb-222222222222\",\"address\":\"127.0.0.2:8300\",\"non_voter\":false},"
+                + "{\"id\":\"" + ID_C + "\",\"address\":\"127.0.0.3:8300\",\"non_voter\":false}]", AGENT),
+        new StartAgent("s1", AGENT), new StartAgent("s2", AGENT), new StartAgent("s3", AGENT),
+        new WaitForServerUp("s1", SETTLE), new WaitForServerUp("s2", SETTLE), new WaitForServerUp("s3", SETTLE),
         new WaitForLeader(SETTLE),
-        new StartAgent("s2", AGENT), new WaitForServerUp("s2", SETTLE),
-        new StartAgent("s3", AGENT), new WaitForServerUp("s3", SETTLE),
         new WaitForVoters(3, SETTLE), new VerifyDataReadable(SETTLE));
-    assertThat(plan.reason()).contains("keep s1").contains("empty servers join afterwards: s2, s3");
+    assertThat(plan.reason()).contains("keep s1, s2, s3").contains("empty servers listed as voters");
+    // peers.json goes only to the server with raft state: empty servers refuse it and exit
+    assertThat(plan.steps()).filteredOn(st -> st instanceof WritePeersJson).hasSize(1);
   }
 
   @Test
@@ -216,8 +219,12 @@ class PlannerTest {
     KnownTopology topo = new KnownTopology("dc1", T0.minusSeconds(600), 3,
         List.of(new KnownServer("s1", ID_D, "127.0.0.1:8300", "1.8.7", true)));
     RecoveryPlan plan = planned(plan(cluster(List.of("peers-json")), stale(), noId, Optional.of(topo)));
+    // the empty servers' IDs are unknown: they are not listed and join after the leader is elected
     assertThat(plan.steps()).contains(new WritePeersJson("s1", "/data/s1/raft/peers.json",
         "[{\"id\":\"" + ID_D + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false}]", AGENT));
+    assertThat(plan.reason()).contains("empty servers join afterwards: s2, s3");
+    assertThat(plan.steps().indexOf(new WaitForLeader(SETTLE)))
+        .isLessThan(plan.steps().indexOf(new StartAgent("s2", AGENT)));
   }
 
   @Test
