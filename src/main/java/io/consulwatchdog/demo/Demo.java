@@ -43,7 +43,41 @@ public final class Demo {
   private static final Duration HEAL_LIMIT = Duration.ofSeconds(90);
   private static final Duration WATCH_ONLY = Duration.ofSeconds(15);
 
+  /**
+   * How the demo's cluster and watchdog are set up.
+   *
+   * @param servers servers in the cluster; the breakage takes a majority of them
+   * @param leaderlessAfter no leader this long = stuck
+   * @param confirmPolls bad polls before acting
+   * @param confirmWindow time the cluster must stay bad before acting
+   */
+  public record Settings(int servers, Duration leaderlessAfter, int confirmPolls, Duration confirmWindow) {
+    /** The demo's own settings: 3 servers, stuck after 5 s, act after 3 polls and 3 s. */
+    public static Settings demo() {
+      return new Settings(3, Duration.ofSeconds(5), 3, Duration.ofSeconds(3));
+    }
+  }
+
+  /**
+   * What happened after the breakage, with times measured from the outage.
+   *
+   * @param detected first poll that diagnosed LEADERLESS or QUORUM_LOST
+   * @param recoveryStarted when the recovery's first step began
+   * @param healthy when the watchdog saw the cluster HEALTHY after its recovery
+   * @param recoveries recoveries run (dry-run plans not counted)
+   * @param recoverySucceeded the last recovery's result
+   * @param plan the rendered plan, if one was made
+   * @param finalCode the last diagnosis
+   * @param keysIntact keys written before the outage that read back unchanged after it (-1: not checked)
+   */
+  public record Outcome(Optional<Duration> detected, Optional<Duration> recoveryStarted, Optional<Duration> healthy,
+      int recoveries, boolean recoverySucceeded, Optional<String> plan, DiagnosisCode finalCode, long keysIntact) {}
+
+  /** Whether the scenario's expectation was met, and what happened. */
+  public record Result(boolean passed, Outcome outcome) {}
+
   private final DemoScenario scenario;
+  private final Settings settings;
   private final Path outputDir;
   private final PrintWriter out;
   private final Timeline timeline;
@@ -55,7 +89,13 @@ public final class Demo {
    * @param outputDir where the audit journal and a metrics snapshot are left for reading afterwards
    */
   public Demo(DemoScenario scenario, Path outputDir, PrintWriter out) {
+    this(scenario, Settings.demo(), outputDir, out);
+  }
+
+  /** A demo with explicit settings (the benchmark's). */
+  public Demo(DemoScenario scenario, Settings settings, Path outputDir, PrintWriter out) {
     this.scenario = scenario;
+    this.settings = settings;
     this.outputDir = outputDir;
     this.out = out;
     this.timeline = new Timeline(out);
@@ -63,6 +103,11 @@ public final class Demo {
 
   /** Runs the scenario; returns true when the watchdog did what the scenario expects. */
   public boolean run() throws IOException {
+    return runAndMeasure().passed();
+  }
+
+  /** Runs the scenario and returns its outcome with timings. */
+  public Result runAndMeasure() throws IOException {
     deleteTree(outputDir);
     Files.createDirectories(outputDir);
     timeline.phase("1. A real Consul cluster");
@@ -71,10 +116,10 @@ public final class Demo {
     try (LogForwarder logs = new LogForwarder(timeline::event,
             List.of("io.consulwatchdog.recover.PlanRunner", "io.consulwatchdog.recover.ClusterWatch"),
             List.of("io.consulwatchdog.lab"), List.of("io.consulwatchdog.daemon.ClusterMonitor"));
-        LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(3).withNamePrefix("demo"));
+        LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(settings.servers()).withNamePrefix("demo"));
         HttpClusterObserver observer = new HttpClusterObserver(clock)) {
       LabServer leader = lab.awaitLeader(Duration.ofSeconds(30));
-      timeline.say("3 servers up on " + lab.addressBlock() + ", leader " + leader.name() + " ("
+      timeline.say(settings.servers() + " servers up on " + lab.addressBlock() + ", leader " + leader.name() + " ("
           + Duration.between(lab.startedAt(), clock.instant()).toMillis() + " ms after start)");
       lab.putKeys(KEY_PREFIX, KEYS);
       Map<String, String> written = lab.readKeys(KEY_PREFIX);
@@ -103,11 +148,12 @@ public final class Demo {
         timeline.endPolls();
 
         timeline.phase("4. Result");
-        boolean ok = judge(lab, written, outcome);
+        outcome = withKeys(outcome, lab, written);
+        boolean ok = judge(outcome);
         Files.writeString(outputDir.resolve("metrics.txt"), registry.scrape());
         copyJournal(lab.clusterConfig(recovery).name());
         summary(outcome, ok);
-        return ok;
+        return new Result(ok, outcome);
       }
     } finally {
       timeline.say("cleaned up: every consul process stopped, the cluster's files removed");
@@ -116,8 +162,9 @@ public final class Demo {
 
   private RecoveryConfig recovery() {
     String mode = scenario == DemoScenario.DRY_RUN ? RecoveryConfig.DRY_RUN : RecoveryConfig.AUTO;
-    return new RecoveryConfig(mode, List.of("restart-down-servers", "peers-json"), Duration.ofSeconds(5), 3,
-        Duration.ofSeconds(3), Duration.ofMinutes(5), 2, Duration.ofMinutes(30), Duration.ofSeconds(30), false);
+    return new RecoveryConfig(mode, List.of("restart-down-servers", "peers-json"), settings.leaderlessAfter(),
+        settings.confirmPolls(), settings.confirmWindow(), Duration.ofMinutes(5), 2, Duration.ofMinutes(30),
+        Duration.ofSeconds(30), false);
   }
 
   private ClusterWatch watch(ClusterConfig cluster, HttpClusterObserver observer, WatchdogMetrics metrics) {
@@ -146,8 +193,10 @@ public final class Demo {
         return watch;
       }
       default -> {
-        List<LabServer> fresh = lab.replace(List.of(leader.name(), followers.get(0).name()));
-        timeline.say("SIGKILL " + leader.name() + " and " + followers.get(0).name() + ", data wiped; fresh servers "
+        List<String> doomed = new ArrayList<>(List.of(leader.name()));
+        followers.stream().limit(settings.servers() / 2).map(LabServer::name).forEach(doomed::add);
+        List<LabServer> fresh = lab.replace(doomed);
+        timeline.say("SIGKILL " + String.join(", ", doomed) + ", data wiped; fresh servers "
             + fresh.stream().map(LabServer::name).collect(Collectors.joining(", ")) + " take their place");
         timeline.say("the operator's inventory now lists " + lab.servers().stream().map(LabServer::name)
             .collect(Collectors.joining(", ")) + "; the watchdog reloads it");
@@ -155,10 +204,6 @@ public final class Demo {
       }
     }
   }
-
-  /** What happened after the breakage, with timings from the outage. */
-  record Outcome(Optional<Duration> detected, Optional<Duration> recoveryStarted, Optional<Duration> healthy,
-      int recoveries, boolean recoverySucceeded, Optional<String> plan, DiagnosisCode finalCode) {}
 
   private Outcome watchUntilDone(ClusterWatch watch, long outageAt) {
     Optional<Duration> detected = Optional.empty();
@@ -193,7 +238,7 @@ public final class Demo {
       }
       sleep(POLL);
     }
-    return new Outcome(detected, started, healthy, recoveries, succeeded, plan, last);
+    return new Outcome(detected, started, healthy, recoveries, succeeded, plan, last, -1);
   }
 
   private ClusterWatch.Tick tick(ClusterWatch watch) {
@@ -204,24 +249,30 @@ public final class Demo {
     return tick;
   }
 
-  private boolean judge(LabCluster lab, Map<String, String> written, Outcome o) {
-    switch (scenario) {
+  private Outcome withKeys(Outcome o, LabCluster lab, Map<String, String> written) {
+    if (scenario != DemoScenario.REPLACE_TWO && scenario != DemoScenario.KILL_TWO) {
+      return o;
+    }
+    Map<String, String> after = lab.readKeys(KEY_PREFIX);
+    long intact = written.entrySet().stream().filter(e -> e.getValue().equals(after.get(e.getKey()))).count();
+    timeline.say("keys written before the outage and readable now: " + intact + "/" + written.size());
+    return new Outcome(o.detected(), o.recoveryStarted(), o.healthy(), o.recoveries(), o.recoverySucceeded(),
+        o.plan(), o.finalCode(), intact);
+  }
+
+  private boolean judge(Outcome o) {
+    return switch (scenario) {
       case LEADER_KILL -> {
         timeline.say("recoveries started: " + o.recoveries() + " (expected 0: a normal election is not a fault)");
         timeline.say("final state: " + o.finalCode());
-        return o.recoveries() == 0 && o.finalCode() == DiagnosisCode.DEGRADED;
+        yield o.recoveries() == 0 && o.finalCode() == DiagnosisCode.DEGRADED;
       }
       case DRY_RUN -> {
         timeline.say("plan printed: " + o.plan().isPresent() + "; processes touched: none; final state: " + o.finalCode());
-        return o.plan().isPresent() && o.recoveries() == 0 && o.finalCode().needsRecovery();
+        yield o.plan().isPresent() && o.recoveries() == 0 && o.finalCode().needsRecovery();
       }
-      default -> {
-        Map<String, String> after = lab.readKeys(KEY_PREFIX);
-        long intact = written.entrySet().stream().filter(e -> e.getValue().equals(after.get(e.getKey()))).count();
-        timeline.say("keys written before the outage and readable now: " + intact + "/" + written.size());
-        return o.recoverySucceeded() && o.healthy().isPresent() && intact == written.size();
-      }
-    }
+      default -> o.recoverySucceeded() && o.healthy().isPresent() && o.keysIntact() == KEYS;
+    };
   }
 
   private void summary(Outcome o, boolean ok) {
