@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The loop body for one cluster, read top to bottom: observe and diagnose (through the cluster's
@@ -53,7 +54,7 @@ public final class ClusterWatch {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  private WatchState state;
+  private volatile WatchState state;
   private String lastRefusal = "";
 
   /**
@@ -100,6 +101,15 @@ public final class ClusterWatch {
 
   /** One poll: observe, diagnose, decide and, when decided, recover. */
   public Tick tick() {
+    MDC.put("cluster", cluster.name());
+    try {
+      return tickInCluster();
+    } finally {
+      MDC.remove("cluster");
+    }
+  }
+
+  private Tick tickInCluster() {
     RecoveryConfig config = cluster.recovery();
     adoptAcknowledgement();
     Verdict verdict = monitor.poll();
