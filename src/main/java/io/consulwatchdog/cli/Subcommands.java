@@ -10,5 +10,6 @@ final class Subcommands {
     cl.addSubcommand(new CheckCommand());
     cl.addSubcommand(new RunCommand());
     cl.addSubcommand(new ValidateCommand());
+    cl.addSubcommand(new DemoCommand());
   }
 }

@@ -217,6 +217,11 @@ public final class ClusterWatch {
     return state;
   }
 
+  /** The snapshot of the most recent poll, or null before the first. */
+  public ClusterSnapshot lastSnapshot() {
+    return monitor.lastSnapshot();
+  }
+
   /** The history of verdicts so far. */
   public History history() {
     return monitor.history();

@@ -1,0 +1,269 @@
+package io.consulwatchdog.demo;
+
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.LocalExecutorConfig;
+import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.daemon.ClusterMonitor;
+import io.consulwatchdog.daemon.StatusServer;
+import io.consulwatchdog.diagnose.ClusterDiagnoser;
+import io.consulwatchdog.diagnose.DiagnosisCode;
+import io.consulwatchdog.execute.LocalProcessExecutor;
+import io.consulwatchdog.lab.ConsulBinary;
+import io.consulwatchdog.lab.LabCluster;
+import io.consulwatchdog.lab.LabOptions;
+import io.consulwatchdog.lab.LabServer;
+import io.consulwatchdog.metrics.WatchdogMetrics;
+import io.consulwatchdog.observe.HttpClusterObserver;
+import io.consulwatchdog.observe.TopologyStore;
+import io.consulwatchdog.recover.ClusterWatch;
+import io.consulwatchdog.recover.HttpLeaderRead;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The demo: a real three-server Consul cluster on loopback, a watchdog watching it with the local
+ * process executor, a breakage, and the watchdog's answer to it, told as a timeline.
+ */
+public final class Demo {
+  /** Keys written before the outage and checked after it. */
+  public static final int KEYS = 50;
+  private static final String KEY_PREFIX = "demo";
+  private static final Duration POLL = Duration.ofSeconds(1);
+  private static final Duration HEAL_LIMIT = Duration.ofSeconds(90);
+  private static final Duration WATCH_ONLY = Duration.ofSeconds(15);
+
+  private final DemoScenario scenario;
+  private final Path outputDir;
+  private final PrintWriter out;
+  private final Timeline timeline;
+  private final Clock clock = Clock.systemUTC();
+
+  /**
+   * A demo of one scenario.
+   *
+   * @param outputDir where the audit journal and a metrics snapshot are left for reading afterwards
+   */
+  public Demo(DemoScenario scenario, Path outputDir, PrintWriter out) {
+    this.scenario = scenario;
+    this.outputDir = outputDir;
+    this.out = out;
+    this.timeline = new Timeline(out);
+  }
+
+  /** Runs the scenario; returns true when the watchdog did what the scenario expects. */
+  public boolean run() throws IOException {
+    deleteTree(outputDir);
+    Files.createDirectories(outputDir);
+    timeline.phase("1. A real Consul cluster");
+    Path consul = ConsulBinary.locate();
+    timeline.say("Consul binary: " + consul);
+    try (LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(3).withNamePrefix("demo"));
+        HttpClusterObserver observer = new HttpClusterObserver(clock)) {
+      LabServer leader = lab.awaitLeader(Duration.ofSeconds(30));
+      timeline.say("3 servers up on " + lab.addressBlock() + ", leader " + leader.name() + " ("
+          + Duration.between(lab.startedAt(), clock.instant()).toMillis() + " ms after start)");
+      lab.putKeys(KEY_PREFIX, KEYS);
+      Map<String, String> written = lab.readKeys(KEY_PREFIX);
+      timeline.say("wrote " + written.size() + " keys under " + KEY_PREFIX);
+
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
+      try (StatusServer status = new StatusServer("127.0.0.1:0", registry, Map::of)) {
+        timeline.phase("2. The watchdog starts watching");
+        RecoveryConfig recovery = recovery();
+        timeline.say("mode " + recovery.mode() + ", strategies " + recovery.strategies() + ", poll every "
+            + POLL.toSeconds() + " s, stuck after " + recovery.leaderlessAfter().toSeconds() + " s, act after "
+            + recovery.confirmPolls() + " bad polls and " + recovery.confirmWindow().toSeconds() + " s");
+        timeline.say("metrics: http://127.0.0.1:" + status.port() + "/metrics");
+        ClusterWatch watch = watch(lab.clusterConfig(recovery), observer, metrics);
+        for (int i = 0; i < 3; i++) {
+          tick(watch);
+          sleep(POLL);
+        }
+        timeline.endPolls();
+
+        timeline.phase("3. Breaking it: " + scenario.description());
+        long outageAt = System.nanoTime();
+        watch = breakCluster(lab, observer, metrics, recovery, watch);
+        Outcome outcome = watchUntilDone(watch, outageAt);
+        timeline.endPolls();
+
+        timeline.phase("4. Result");
+        boolean ok = judge(lab, written, outcome);
+        Files.writeString(outputDir.resolve("metrics.txt"), registry.scrape());
+        copyJournal(lab.clusterConfig(recovery).name());
+        summary(outcome, ok);
+        return ok;
+      }
+    } finally {
+      timeline.say("cleaned up: every consul process stopped, the cluster's files removed");
+    }
+  }
+
+  private RecoveryConfig recovery() {
+    String mode = scenario == DemoScenario.DRY_RUN ? RecoveryConfig.DRY_RUN : RecoveryConfig.AUTO;
+    return new RecoveryConfig(mode, List.of("restart-down-servers", "peers-json"), Duration.ofSeconds(5), 3,
+        Duration.ofSeconds(3), Duration.ofMinutes(5), 2, Duration.ofMinutes(30), Duration.ofSeconds(30), false);
+  }
+
+  private ClusterWatch watch(ClusterConfig cluster, HttpClusterObserver observer, WatchdogMetrics metrics) {
+    Path state = outputDir.resolve("state");
+    ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), new TopologyStore(state),
+        metrics, clock);
+    return ClusterWatch.create(monitor, observer,
+        server -> new LocalProcessExecutor((LocalExecutorConfig) server.executor()), new HttpLeaderRead(), state,
+        metrics, clock);
+  }
+
+  private ClusterWatch breakCluster(LabCluster lab, HttpClusterObserver observer, WatchdogMetrics metrics,
+      RecoveryConfig recovery, ClusterWatch watch) {
+    LabServer leader = lab.awaitLeader(Duration.ofSeconds(10));
+    List<LabServer> followers = lab.servers().stream().filter(s -> !s.name().equals(leader.name())).toList();
+    switch (scenario) {
+      case LEADER_KILL -> {
+        lab.kill(leader.name());
+        timeline.say("SIGKILL " + leader.name() + " (the leader)");
+        return watch;
+      }
+      case KILL_TWO -> {
+        lab.kill(leader.name());
+        lab.kill(followers.get(0).name());
+        timeline.say("SIGKILL " + leader.name() + " and " + followers.get(0).name() + "; their data stays on disk");
+        return watch;
+      }
+      default -> {
+        List<LabServer> fresh = lab.replace(List.of(leader.name(), followers.get(0).name()));
+        timeline.say("SIGKILL " + leader.name() + " and " + followers.get(0).name() + ", data wiped; fresh servers "
+            + fresh.stream().map(LabServer::name).collect(Collectors.joining(", ")) + " take their place");
+        timeline.say("the operator's inventory now lists " + lab.servers().stream().map(LabServer::name)
+            .collect(Collectors.joining(", ")) + "; the watchdog reloads it");
+        return watch(lab.clusterConfig(recovery), observer, metrics);
+      }
+    }
+  }
+
+  /** What happened after the breakage, with timings from the outage. */
+  record Outcome(Optional<Duration> detected, Optional<Duration> recoveryStarted, Optional<Duration> healthy,
+      int recoveries, boolean recoverySucceeded, Optional<String> plan, DiagnosisCode finalCode) {}
+
+  private Outcome watchUntilDone(ClusterWatch watch, long outageAt) {
+    Optional<Duration> detected = Optional.empty();
+    Optional<Duration> started = Optional.empty();
+    Optional<Duration> healthy = Optional.empty();
+    Optional<String> plan = Optional.empty();
+    int recoveries = 0;
+    boolean succeeded = false;
+    DiagnosisCode last = DiagnosisCode.UNOBSERVABLE;
+    Duration limit = scenario == DemoScenario.LEADER_KILL || scenario == DemoScenario.DRY_RUN ? WATCH_ONLY : HEAL_LIMIT;
+    long deadline = outageAt + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      ClusterWatch.Tick tick = tick(watch);
+      last = tick.verdict().code();
+      Duration since = Duration.ofNanos(System.nanoTime() - outageAt);
+      if (detected.isEmpty() && last.needsRecovery()) {
+        detected = Optional.of(since);
+      }
+      if (tick.plan().isPresent()) {
+        plan = Optional.of(tick.plan().get().render());
+        timeline.endPolls();
+        timeline.say((tick.run().isPresent() ? "recovery " : "dry-run plan ") + tick.plan().get().id() + " ("
+            + tick.plan().get().strategy() + "):");
+        tick.plan().get().render().lines().forEach(l -> timeline.say("    " + l));
+      }
+      if (tick.run().isPresent()) {
+        recoveries++;
+        started = Optional.of(since.minus(tick.run().get().took()));
+        succeeded = tick.run().get().succeeded();
+        timeline.say("recovery " + (succeeded ? "finished" : "FAILED: " + tick.run().get().reason()) + " in "
+            + tick.run().get().took().toMillis() + " ms");
+      }
+      if (succeeded && last == DiagnosisCode.HEALTHY) {
+        healthy = Optional.of(since);
+        break;
+      }
+      sleep(POLL);
+    }
+    return new Outcome(detected, started, healthy, recoveries, succeeded, plan, last);
+  }
+
+  private ClusterWatch.Tick tick(ClusterWatch watch) {
+    ClusterWatch.Tick tick = watch.tick();
+    timeline.poll(watch.lastSnapshot(), tick, watch.state().state().name());
+    return tick;
+  }
+
+  private boolean judge(LabCluster lab, Map<String, String> written, Outcome o) {
+    switch (scenario) {
+      case LEADER_KILL -> {
+        timeline.say("recoveries started: " + o.recoveries() + " (expected 0: a normal election is not a fault)");
+        timeline.say("final state: " + o.finalCode());
+        return o.recoveries() == 0 && o.finalCode() == DiagnosisCode.DEGRADED;
+      }
+      case DRY_RUN -> {
+        timeline.say("plan printed: " + o.plan().isPresent() + "; processes touched: none; final state: " + o.finalCode());
+        return o.plan().isPresent() && o.recoveries() == 0 && o.finalCode().needsRecovery();
+      }
+      default -> {
+        Map<String, String> after = lab.readKeys(KEY_PREFIX);
+        long intact = written.entrySet().stream().filter(e -> e.getValue().equals(after.get(e.getKey()))).count();
+        timeline.say("keys written before the outage and readable now: " + intact + "/" + written.size());
+        return o.recoverySucceeded() && o.healthy().isPresent() && intact == written.size();
+      }
+    }
+  }
+
+  private void summary(Outcome o, boolean ok) {
+    out.printf("%nTimings from the outage: detected %s, recovery started %s, healthy again %s%n",
+        show(o.detected()), show(o.recoveryStarted()), show(o.healthy()));
+    out.printf("Audit journal: %s%n", outputDir.resolve("audit.jsonl"));
+    out.printf("Metrics snapshot: %s%n", outputDir.resolve("metrics.txt"));
+    out.printf("%s: %s%n", ok ? "DEMO PASSED" : "DEMO FAILED", scenario.description());
+    out.flush();
+  }
+
+  private static String show(Optional<Duration> d) {
+    return d.map(x -> String.format("+%.1f s", x.toMillis() / 1000.0)).orElse("-");
+  }
+
+  private void copyJournal(String cluster) throws IOException {
+    Path journal = outputDir.resolve("state").resolve(cluster).resolve("audit.jsonl");
+    if (Files.exists(journal)) {
+      Files.copy(journal, outputDir.resolve("audit.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      Files.writeString(outputDir.resolve("audit.jsonl"), "");
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    List<Path> paths = new ArrayList<>();
+    try (var walk = Files.walk(dir)) {
+      walk.forEach(paths::add);
+    }
+    for (int i = paths.size() - 1; i >= 0; i--) {
+      Files.deleteIfExists(paths.get(i));
+    }
+  }
+}
