@@ -19,6 +19,7 @@ import io.consulwatchdog.observe.TopologyStore;
 import io.consulwatchdog.plan.PlanOutcome;
 import io.consulwatchdog.plan.PlanRequest;
 import io.consulwatchdog.plan.Planner;
+import io.consulwatchdog.plan.Step;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +129,13 @@ class RecoveryLabTest {
     List<AuditEvent> events = journal(cluster);
     assertThat(w.state().state()).as(events.toString()).isEqualTo(RecoveryState.COOLDOWN);
     assertThat(events.get(0).plan().strategy()).isEqualTo("peers-json");
-    assertThat(calls.stream().filter(c -> c.endsWith(":write-file")).toList()).containsExactly(survivor + ":write-file");
+    // peers.json goes exactly once to each server holding raft state, most up-to-date (the survivor) first. A fresh
+    // server can hold state too: the old leader may have replicated to it before it lost its quorum.
+    List<String> withState = events.get(0).plan().steps().stream().filter(Step.WritePeersJson.class::isInstance)
+        .map(st -> ((Step.WritePeersJson) st).server()).toList();
+    assertThat(withState.get(0)).isEqualTo(survivor);
+    assertThat(calls.stream().filter(c -> c.endsWith(":write-file")).toList())
+        .containsExactlyElementsOf(withState.stream().map(n -> n + ":write-file").toList());
     assertThat(Files.isDirectory(lab.server(survivor).dataDir().resolve("raft.backup-" + w.state().recoveryId()
         .orElseThrow()))).isTrue();
     lab.awaitLeader(LEADER_TIMEOUT);
