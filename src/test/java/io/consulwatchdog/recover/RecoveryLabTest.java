@@ -3,6 +3,10 @@ package io.consulwatchdog.recover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.LocalExecutorConfig;
+import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.execute.AgentExecutor;
+import io.consulwatchdog.execute.LocalProcessExecutor;
 import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.daemon.ClusterMonitor;
 import io.consulwatchdog.decide.RecoveryState;
@@ -63,8 +67,13 @@ class RecoveryLabTest {
   private ClusterWatch watch(LabCluster lab, ClusterConfig cluster) {
     ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
         metrics, clock);
-    return ClusterWatch.create(monitor, observer, s -> new LabAgentExecutor(lab, s.name(), calls), new HttpLeaderRead(),
-        stateDir, metrics, clock);
+    return ClusterWatch.create(monitor, observer, this::executor, new HttpLeaderRead(), stateDir, metrics, clock);
+  }
+
+  /** The real local executor running each lab server's ctl.sh, recording what it is asked to do. */
+  private AgentExecutor executor(ServerConfig server) {
+    return new RecordingExecutor(new LocalProcessExecutor((LocalExecutorConfig) server.executor()), server.name(),
+        calls);
   }
 
   /** Ticks once a second until the state matches, at most maxTicks times; returns the ticks taken. */
@@ -221,7 +230,8 @@ class RecoveryLabTest {
     ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
         metrics, clock);
     AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
-    PlanRunner dying = new PlanRunner(cluster, s -> new LabAgentExecutor(lab, s.name(), calls) {
+    PlanRunner dying = new PlanRunner(cluster, s -> new RecordingExecutor(
+        new LocalProcessExecutor((LocalExecutorConfig) s.executor()), s.name(), calls) {
       @Override
       public io.consulwatchdog.execute.ExecutionResult run(io.consulwatchdog.execute.AgentOperation op,
           Duration timeout) {
