@@ -336,6 +336,19 @@ class PlannerTest {
   }
 
   @Test
+  void everyStepKindRoundTripsThroughJson() {
+    RecoveryPlan plan = new RecoveryPlan("r1", "dc1", "bootstrap-expect", "test", T0, List.of(
+        new StopAgent("s1", AGENT), new StartAgent("s1", AGENT), new Step.RestartAgent("s1", AGENT),
+        new BackupRaftDir("s1", "/a", "/b", AGENT), new WritePeersJson("s1", "/p", "[\"x\"]", AGENT),
+        new SetBootstrapExpect("s1", "/etc/consul.d/agent.json", 1, AGENT), new WaitForServerUp("s1", SETTLE),
+        new WaitForLeader(SETTLE), new WaitForVoters(3, SETTLE), new VerifyDataReadable(SETTLE),
+        new RestartClient("c1", AGENT)));
+    assertThat(RecoveryPlan.fromJson(plan.toJson())).isEqualTo(plan);
+    assertThat(plan.steps()).filteredOn(Step::destructive).extracting(Step::kind).containsExactly(
+        "stop-agent", "restart-agent", "write-peers-json", "set-bootstrap-expect", "restart-client");
+  }
+
+  @Test
   void stepKindsMatchTheirJsonNames() {
     assertThat(new StopAgent("s1", AGENT).kind()).isEqualTo("stop-agent");
     assertThat(new WaitForVoters(3, SETTLE).kind()).isEqualTo("wait-for-voters");
