@@ -68,7 +68,10 @@ public final class Demo {
     timeline.phase("1. A real Consul cluster");
     Path consul = ConsulBinary.locate();
     timeline.say("Consul binary: " + consul);
-    try (LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(3).withNamePrefix("demo"));
+    try (LogForwarder logs = new LogForwarder(timeline::event,
+            List.of("io.consulwatchdog.recover.PlanRunner", "io.consulwatchdog.recover.ClusterWatch"),
+            List.of("io.consulwatchdog.lab"), List.of("io.consulwatchdog.daemon.ClusterMonitor"));
+        LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(3).withNamePrefix("demo"));
         HttpClusterObserver observer = new HttpClusterObserver(clock)) {
       LabServer leader = lab.awaitLeader(Duration.ofSeconds(30));
       timeline.say("3 servers up on " + lab.addressBlock() + ", leader " + leader.name() + " ("
@@ -175,11 +178,7 @@ public final class Demo {
         detected = Optional.of(since);
       }
       if (tick.plan().isPresent()) {
-        plan = Optional.of(tick.plan().get().render());
-        timeline.endPolls();
-        timeline.say((tick.run().isPresent() ? "recovery " : "dry-run plan ") + tick.plan().get().id() + " ("
-            + tick.plan().get().strategy() + "):");
-        tick.plan().get().render().lines().forEach(l -> timeline.say("    " + l));
+        plan = Optional.of(tick.plan().get().render()); // printed live by the watch's own log lines
       }
       if (tick.run().isPresent()) {
         recoveries++;
@@ -199,7 +198,9 @@ public final class Demo {
 
   private ClusterWatch.Tick tick(ClusterWatch watch) {
     ClusterWatch.Tick tick = watch.tick();
-    timeline.poll(watch.lastSnapshot(), tick, watch.state().state().name());
+    if (tick.run().isEmpty()) { // a recovery tick's steps were already shown as they ran
+      timeline.poll(watch.lastSnapshot(), tick, watch.state().state().name());
+    }
     return tick;
   }
 

@@ -22,19 +22,21 @@ final class Timeline {
   }
 
   /** A headline for a phase of the story. */
-  void phase(String text) {
+  synchronized void phase(String text) {
+    endPolls();
     out.printf("%n== %s%n", text);
     out.flush();
   }
 
   /** A line of narration. */
-  void say(String text) {
+  synchronized void say(String text) {
+    endPolls();
     out.printf("%s  %s%n", stamp(), text);
     out.flush();
   }
 
   /** One poll: printed when it differs from the previous one, so a steady state is one line. */
-  void poll(ClusterSnapshot snapshot, ClusterWatch.Tick tick, String watchState) {
+  synchronized void poll(ClusterSnapshot snapshot, ClusterWatch.Tick tick, String watchState) {
     StringBuilder servers = new StringBuilder();
     for (ServerObservation s : snapshot.servers()) {
       servers.append(String.format("%-22s", s.name().replaceFirst("^demo-", "") + " "
@@ -52,8 +54,15 @@ final class Timeline {
     out.flush();
   }
 
+  /** A message from the watchdog itself (a plan, a step, a state change), indented under the polls. */
+  synchronized void event(String message) {
+    endPolls();
+    message.strip().lines().forEach(l -> out.printf("%s    | %s%n", stamp(), l.replaceFirst("^cluster [^:]+: ", "")));
+    out.flush();
+  }
+
   /** Ends a run of poll lines before narration resumes. */
-  void endPolls() {
+  synchronized void endPolls() {
     if (!lastPollLine.isEmpty()) {
       out.println();
       lastPollLine = "";

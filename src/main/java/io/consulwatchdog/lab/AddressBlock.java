@@ -5,14 +5,20 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /**
  * A loopback block 127.X.Y.0/24 owned by one lab cluster, chosen at random in 127.100-199.*.* and
@@ -25,6 +31,7 @@ public final class AddressBlock implements AutoCloseable {
   static final List<Integer> UDP_PORTS = List.of(8301, 8302);
   private static final int ATTEMPTS = 200;
   private static final Random RANDOM = new SecureRandom();
+  private static final String LOCK_PREFIX = "consul-watchdog-lab-";
 
   private final String prefix;
   private final FileChannel channel;
@@ -39,15 +46,26 @@ public final class AddressBlock implements AutoCloseable {
 
   /** Picks a free block at random and locks it for the life of this object. */
   public static AddressBlock acquire() {
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    return acquire(Optional.empty());
+  }
+
+  /**
+   * Picks a free block at random, locks it for the life of this object and writes the owner's lab
+   * directory into the lock file, so that a later lab can find servers orphaned by a killed JVM.
+   */
+  public static AddressBlock acquire(Optional<Path> ownerDir) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       String prefix = "127." + (100 + RANDOM.nextInt(100)) + "." + RANDOM.nextInt(256) + ".";
-      Path lockFile = tmp.resolve("consul-watchdog-lab-" + prefix + "0.lock");
+      Path lockFile = lockDir().resolve(LOCK_PREFIX + prefix + "0.lock");
       FileChannel channel = null;
       try {
-        channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
         if (lock != null) {
+          channel.truncate(0);
+          channel.write(ByteBuffer.wrap(ownerDir.map(Path::toString).orElse("").getBytes(StandardCharsets.UTF_8)));
+          channel.force(false);
           return new AddressBlock(prefix, channel, lock);
         }
       } catch (OverlappingFileLockException | IOException e) {
@@ -56,6 +74,37 @@ public final class AddressBlock implements AutoCloseable {
       closeQuietly(channel);
     }
     throw new LabException("no free loopback block found in " + ATTEMPTS + " attempts");
+  }
+
+  /**
+   * The lab directories named in lock files that nobody holds any more: their owners closed or died.
+   * Lock files are never deleted (another JVM may be about to lock one).
+   */
+  static List<Path> unheldOwnerDirs() {
+    List<Path> owners = new ArrayList<>();
+    try (Stream<Path> files = Files.list(lockDir())) {
+      for (Path lockFile : files.filter(f -> f.getFileName().toString().startsWith(LOCK_PREFIX)).toList()) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+          FileLock lock = channel.tryLock();
+          if (lock != null) {
+            String owner = Files.readString(lockFile, StandardCharsets.UTF_8).trim();
+            lock.release();
+            if (!owner.isEmpty()) {
+              owners.add(Path.of(owner));
+            }
+          }
+        } catch (OverlappingFileLockException | IOException e) {
+          // held by this JVM, or unreadable: not stale
+        }
+      }
+    } catch (IOException e) {
+      return owners;
+    }
+    return owners;
+  }
+
+  private static Path lockDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   /** The block in CIDR form, e.g. 127.123.45.0/24. */

@@ -54,7 +54,7 @@ public final class LabCluster implements AutoCloseable {
   private final Map<String, LabServer> current = new LinkedHashMap<>();
   private final List<LabServer> created = new ArrayList<>();
   private final Map<Long, Path> startedPids = new LinkedHashMap<>();
-  private final Thread shutdownHook = new Thread(this::killEverything, "lab-cluster-shutdown");
+  private final Thread shutdownHook = new Thread(this::close, "lab-cluster-shutdown");
   private int nextIndex = 1;
   private boolean closed;
 
@@ -70,14 +70,16 @@ public final class LabCluster implements AutoCloseable {
   public static LabCluster start(LabOptions options) {
     Instant startedAt = Instant.now();
     Path binary = ConsulBinary.locate();
-    AddressBlock block = AddressBlock.acquire();
-    LabCluster lab;
+    sweepOrphans();
+    Path baseDir = createBaseDir(options);
+    AddressBlock block;
     try {
-      lab = new LabCluster(options, binary, block, createBaseDir(options), startedAt);
+      block = AddressBlock.acquire(Optional.of(baseDir));
     } catch (RuntimeException e) {
-      block.close();
+      deleteTree(baseDir);
       throw e;
     }
+    LabCluster lab = new LabCluster(options, binary, block, baseDir, startedAt);
     Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
     try {
       lab.startInitialServers();
@@ -86,6 +88,34 @@ public final class LabCluster implements AutoCloseable {
       lab.close();
       throw e;
     }
+  }
+
+  /**
+   * SIGKILLs lab servers left running by labs whose JVM died without closing them (e.g. a test fork
+   * killed on timeout): found through unheld block lock files, recognised by their -data-dir.
+   * Returns the pids it killed.
+   */
+  public static List<Long> sweepOrphans() {
+    List<Long> killed = new ArrayList<>();
+    for (Path owner : AddressBlock.unheldOwnerDirs()) {
+      if (!Files.isDirectory(owner)) {
+        continue;
+      }
+      try (Stream<Path> dirs = Files.list(owner)) {
+        for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+          LabServer server = new LabServer(dir.getFileName().toString(), "", dir);
+          OptionalLong pid = server.pid();
+          if (pid.isPresent() && ProcessTable.killIfConsulOf(pid.getAsLong(), server.dataDir())) {
+            ProcessTable.awaitNotLive(pid.getAsLong(), KILL_WAIT);
+            LOG.warn("killed orphaned lab server pid {} of {}", pid.getAsLong(), dir);
+            killed.add(pid.getAsLong());
+          }
+        }
+      } catch (IOException | UncheckedIOException e) {
+        LOG.warn("cannot sweep {}: {}", owner, e.getMessage());
+      }
+    }
+    return killed;
   }
 
   private synchronized void startInitialServers() {
@@ -371,7 +401,7 @@ public final class LabCluster implements AutoCloseable {
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {
-      // the hook is running or will run; it only kills, which is done
+      // close() runs as the shutdown hook itself
     }
     probe.close();
     kv.close();

@@ -3,6 +3,10 @@ package io.consulwatchdog.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.LocalExecutorConfig;
+import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.consul.EndpointResult;
 import io.consulwatchdog.consul.Endpoints;
 import java.nio.file.Files;
@@ -113,6 +117,48 @@ class LabClusterTest {
     assertThat(peers).isInstanceOfSatisfying(EndpointResult.Answer.class, a -> assertThat(a.body())
         .as("survivor's raft configuration still lists the dead voters")
         .contains(old.get(0).raftAddress(), old.get(1).raftAddress(), survivor.raftAddress()));
+  }
+
+  @Test
+  void anAddedServerJoinsAndTheClusterConfigControlsServersThroughCtl(LabCluster lab) throws Exception {
+    LabServer leader = lab.awaitLeader(LEADER_TIMEOUT);
+    LabServer added = lab.addServer();
+    await().atMost(15, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(lab.get(leader.name(), Endpoints.STATUS_PEERS))
+            .isInstanceOfSatisfying(EndpointResult.Answer.class, a -> assertThat(a.body()).contains(added.raftAddress())));
+
+    ClusterConfig config = lab.clusterConfig(RecoveryConfig.defaults());
+    assertThat(config.servers()).extracting(ServerConfig::name).containsExactlyElementsOf(
+        lab.servers().stream().map(LabServer::name).toList());
+    ServerConfig last = config.servers().get(3);
+    assertThat(last.httpAddress()).isEqualTo(added.httpUri());
+    assertThat(last.dataDir()).contains(added.dataDir().toString());
+    assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.aclToken()).isEmpty();
+    LocalExecutorConfig executor = (LocalExecutorConfig) last.executor();
+
+    // run the argv as the local executor would: no shell, the exit code is the verdict
+    assertThat(runArgv(executor.stop())).isZero();
+    assertThat(added.running()).isFalse();
+    assertThat(runArgv(executor.start())).isZero();
+    assertThat(added.running()).isTrue();
+    assertThat(runArgv(executor.restart())).isZero();
+    assertThat(added.running()).isTrue();
+    assertThat(lab.startedPids()).doesNotContain(added.pid().orElseThrow());
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> lab.wipe(added.name()))
+        .isInstanceOf(IllegalStateException.class);
+    lab.stop(added.name());
+    lab.wipe(added.name());
+    assertThat(added.dataDir()).doesNotExist();
+  }
+
+  private static int runArgv(List<String> argv) throws Exception {
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(p.waitFor(40, TimeUnit.SECONDS)).as("%s finished", argv).isTrue();
+    return p.exitValue();
   }
 
   @Test
