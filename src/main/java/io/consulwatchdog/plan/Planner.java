@@ -123,6 +123,13 @@ public final class Planner {
     if (live.isEmpty()) {
       return Attempt.refuse("no live server answers");
     }
+    List<String> maybeRunning = r.snapshot().servers().stream()
+        .filter(o -> !o.reachable() && !o.reachability().suggestsDown())
+        .map(o -> o.name() + " (" + o.reachability() + ")").toList();
+    if (!maybeRunning.isEmpty()) {
+      return Attempt.refuse("servers that did not answer but may be running: " + String.join(", ", maybeRunning)
+          + "; rewriting the raft configuration without them could split the cluster");
+    }
     for (ServerObservation o : live) {
       if (configured.get(o.name()).executor() instanceof NoExecutorConfig) {
         return Attempt.refuse("server " + o.name() + " has executor \"none\": it cannot be stopped and started");

@@ -2,16 +2,16 @@ package io.consulwatchdog.recover;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.daemon.ClusterMonitor;
 import io.consulwatchdog.decide.Decision;
 import io.consulwatchdog.decide.DecisionMaker;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.WatchState;
-import io.consulwatchdog.daemon.ClusterMonitor;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
-import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.TopologyStore;
@@ -19,17 +19,17 @@ import io.consulwatchdog.plan.PlanOutcome;
 import io.consulwatchdog.plan.PlanRequest;
 import io.consulwatchdog.plan.Planner;
 import io.consulwatchdog.plan.RecoveryPlan;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The loop body for one cluster, read top to bottom: observe and diagnose (through the cluster's
@@ -53,7 +53,7 @@ public final class ClusterWatch {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  private WatchState state;
+  private volatile WatchState state;
   private String lastRefusal = "";
 
   /**
@@ -100,6 +100,15 @@ public final class ClusterWatch {
 
   /** One poll: observe, diagnose, decide and, when decided, recover. */
   public Tick tick() {
+    MDC.put("cluster", cluster.name());
+    try {
+      return tickInCluster();
+    } finally {
+      MDC.remove("cluster");
+    }
+  }
+
+  private Tick tickInCluster() {
     RecoveryConfig config = cluster.recovery();
     adoptAcknowledgement();
     Verdict verdict = monitor.poll();

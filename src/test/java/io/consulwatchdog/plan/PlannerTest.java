@@ -252,6 +252,16 @@ class PlannerTest {
     assertThat(plan.reason()).contains("not answering, left out: s3");
   }
 
+  @Test
+  void peersJsonRefusesWhileAServerThatDidNotAnswerMayBeRunning() {
+    ClusterSnapshot s = snapshot(T0, up("s1", 1, ID_A, "Candidate", 7, 412, "", "1.8.7", 3),
+        up("s2", 2, "22222222-bbbb-bbbb-bbbb-222222222222", "Follower", 0, 0, "", "1.8.7", 3),
+        io.consulwatchdog.observe.ServerObservation.unreachable("s3", URI.create("http://127.0.0.3:8500"),
+            io.consulwatchdog.observe.Reachability.TIMEOUT, "timed out"));
+    assertThat(refused(plan(cluster(List.of("peers-json")), stale(), s, Optional.empty()))).singleElement()
+        .asString().contains("may be running: s3 (TIMEOUT)");
+  }
+
   // --- bootstrap-expect -----------------------------------------------------------------------------------
 
   @Test
@@ -330,6 +340,19 @@ class PlannerTest {
     assertThat(plan.toString()).isEqualTo(text);
     assertThat(RecoveryPlan.fromJson(plan.toJson())).isEqualTo(plan);
     assertThat(plan.toJson()).contains("\"type\":\"write-peers-json\"");
+  }
+
+  @Test
+  void everyStepKindRoundTripsThroughJson() {
+    RecoveryPlan plan = new RecoveryPlan("r1", "dc1", "bootstrap-expect", "test", T0, List.of(
+        new StopAgent("s1", AGENT), new StartAgent("s1", AGENT), new Step.RestartAgent("s1", AGENT),
+        new BackupRaftDir("s1", "/a", "/b", AGENT), new WritePeersJson("s1", "/p", "[\"x\"]", AGENT),
+        new SetBootstrapExpect("s1", "/etc/consul.d/agent.json", 1, AGENT), new WaitForServerUp("s1", SETTLE),
+        new WaitForLeader(SETTLE), new WaitForVoters(3, SETTLE), new VerifyDataReadable(SETTLE),
+        new RestartClient("c1", AGENT)));
+    assertThat(RecoveryPlan.fromJson(plan.toJson())).isEqualTo(plan);
+    assertThat(plan.steps()).filteredOn(Step::destructive).extracting(Step::kind).containsExactly(
+        "stop-agent", "restart-agent", "write-peers-json", "set-bootstrap-expect", "restart-client");
   }
 
   @Test
