@@ -1,9 +1,6 @@
 package io.consulwatchdog.execute;
 
 import io.consulwatchdog.config.SystemdExecutorConfig;
-import io.consulwatchdog.execute.AgentOperation.BackupDirectory;
-import io.consulwatchdog.execute.AgentOperation.ReadFile;
-import io.consulwatchdog.execute.AgentOperation.WriteFile;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -69,7 +66,7 @@ public final class SystemdDbusExecutor implements AgentExecutor {
 
   @Override
   public ExecutionResult run(AgentOperation operation, Duration timeout) {
-    return new OperationVisitor<ExecutionResult>() {
+    return new LocalFileOperations() {
       @Override
       public ExecutionResult stop() {
         return job("stop", (m, u) -> m.StopUnit(u, MODE), timeout);
@@ -84,58 +81,29 @@ public final class SystemdDbusExecutor implements AgentExecutor {
       public ExecutionResult restart() {
         return job("restart", (m, u) -> m.RestartUnit(u, MODE), timeout);
       }
-
-      @Override
-      public ExecutionResult backup(BackupDirectory op) {
-        return LocalFiles.backup(op);
-      }
-
-      @Override
-      public ExecutionResult write(WriteFile op) {
-        return LocalFiles.write(op);
-      }
-
-      @Override
-      public ExecutionResult read(ReadFile op) {
-        return LocalFiles.read(op);
-      }
     }.visit(operation);
   }
 
   @Override
   public String describe(AgentOperation operation) {
-    String prefix = "systemd over D-Bus (" + busName() + "): ";
-    return prefix + new OperationVisitor<String>() {
+    String onBus = "systemd over D-Bus (" + busName() + "): ";
+    String described = new LocalFileOperations.Described() {
       @Override
       public String stop() {
-        return call("StopUnit");
+        return onBus + call("StopUnit");
       }
 
       @Override
       public String start() {
-        return call("StartUnit");
+        return onBus + call("StartUnit");
       }
 
       @Override
       public String restart() {
-        return call("RestartUnit");
-      }
-
-      @Override
-      public String backup(BackupDirectory op) {
-        return "local file operation: " + LocalFiles.describeBackup(op);
-      }
-
-      @Override
-      public String write(WriteFile op) {
-        return "local file operation: " + LocalFiles.describeWrite(op);
-      }
-
-      @Override
-      public String read(ReadFile op) {
-        return "local file operation: " + LocalFiles.describeRead(op);
+        return onBus + call("RestartUnit");
       }
     }.visit(operation);
+    return described.startsWith(onBus) ? described : "local: " + described;
   }
 
   private String call(String method) {
