@@ -31,6 +31,7 @@ import org.freedesktop.systemd1.UnitMasked;
  */
 public final class SystemdDbusExecutor implements AgentExecutor {
   private static final String MODE = "replace";
+  private static final String SYSTEM_BUS = "unix:path=/run/dbus/system_bus_socket";
   private static final String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
   private static final String SERVICE_INTERFACE = "org.freedesktop.systemd1.Service";
 
@@ -48,9 +49,14 @@ public final class SystemdDbusExecutor implements AgentExecutor {
     this.environment = Map.copyOf(environment);
   }
 
-  /** The D-Bus address used, or empty for the system bus's default (DBUS_SYSTEM_BUS_ADDRESS or the standard socket). */
+  /**
+   * The D-Bus address used: system: DBUS_SYSTEM_BUS_ADDRESS or {@value #SYSTEM_BUS}; user:
+   * DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus; address: the configured one.
+   */
   Optional<String> busAddress() {
     return switch (config.bus()) {
+      case "system" -> Optional.of(Optional.ofNullable(environment.get("DBUS_SYSTEM_BUS_ADDRESS"))
+          .filter(a -> !a.isBlank()).orElse(SYSTEM_BUS));
       case "user" -> Optional.of(Optional.ofNullable(environment.get("DBUS_SESSION_BUS_ADDRESS"))
           .filter(a -> !a.isBlank())
           .orElseGet(() -> "unix:path=" + environment.getOrDefault("XDG_RUNTIME_DIR",

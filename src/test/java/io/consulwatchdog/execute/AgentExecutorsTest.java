@@ -52,7 +52,7 @@ class AgentExecutorsTest {
   void systemDescribesTheSystemBusAndLocalFileOperations() {
     SystemdDbusExecutor ex = new SystemdDbusExecutor(new SystemdExecutorConfig("consul.service", "system",
         Optional.empty()), java.util.Map.of());
-    assertThat(ex.describe(new Stop())).startsWith("systemd over D-Bus (system bus): org.freedesktop.systemd1 "
+    assertThat(ex.describe(new Stop())).startsWith("systemd over D-Bus (system bus unix:path=/run/dbus/system_bus_socket): org.freedesktop.systemd1 "
         + "/org/freedesktop/systemd1 org.freedesktop.systemd1.Manager.StopUnit(\"consul.service\", \"replace\")");
     assertThat(ex.describe(new AgentOperation.ReadFile("/etc/consul.d/consul.hcl")))
         .isEqualTo("local: read /etc/consul.d/consul.hcl as UTF-8 (at most 1048576 bytes)");
