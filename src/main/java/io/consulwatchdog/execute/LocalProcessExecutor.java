@@ -1,9 +1,6 @@
 package io.consulwatchdog.execute;
 
 import io.consulwatchdog.config.LocalExecutorConfig;
-import io.consulwatchdog.execute.AgentOperation.BackupDirectory;
-import io.consulwatchdog.execute.AgentOperation.ReadFile;
-import io.consulwatchdog.execute.AgentOperation.WriteFile;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,7 +18,7 @@ public final class LocalProcessExecutor implements AgentExecutor {
 
   @Override
   public ExecutionResult run(AgentOperation operation, Duration timeout) {
-    return new OperationVisitor<ExecutionResult>() {
+    return new LocalFileOperations() {
       @Override
       public ExecutionResult stop() {
         return ProcessRunner.run(config.stop(), timeout);
@@ -39,27 +36,12 @@ public final class LocalProcessExecutor implements AgentExecutor {
                 timeout)
             : ProcessRunner.run(config.restart(), timeout);
       }
-
-      @Override
-      public ExecutionResult backup(BackupDirectory op) {
-        return LocalFiles.backup(op);
-      }
-
-      @Override
-      public ExecutionResult write(WriteFile op) {
-        return LocalFiles.write(op);
-      }
-
-      @Override
-      public ExecutionResult read(ReadFile op) {
-        return LocalFiles.read(op);
-      }
     }.visit(operation);
   }
 
   @Override
   public String describe(AgentOperation operation) {
-    return "local: " + new OperationVisitor<String>() {
+    return "local: " + new LocalFileOperations.Described() {
       @Override
       public String stop() {
         return "run " + argv(config.stop());
@@ -75,21 +57,6 @@ public final class LocalProcessExecutor implements AgentExecutor {
         return config.restart().isEmpty()
             ? "run " + argv(config.stop()) + ", then " + argv(config.start())
             : "run " + argv(config.restart());
-      }
-
-      @Override
-      public String backup(BackupDirectory op) {
-        return LocalFiles.describeBackup(op);
-      }
-
-      @Override
-      public String write(WriteFile op) {
-        return LocalFiles.describeWrite(op);
-      }
-
-      @Override
-      public String read(ReadFile op) {
-        return LocalFiles.describeRead(op);
       }
     }.visit(operation);
   }

@@ -153,6 +153,20 @@ class LocalProcessExecutorTest {
   }
 
   @Test
+  void writeFileGivesTheFileTheDirectoryOwnerWhenRunningAsRoot() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(LocalFiles.RunningAs.root(), "only root can give files away");
+    Path data = dir.resolve("raft");
+    Files.createDirectories(data);
+    Files.setAttribute(data, "unix:uid", 65534);
+    Files.setAttribute(data, "unix:gid", 65534);
+    ExecutionResult r = LocalFiles.write(new WriteFile(data.resolve("peers.json").toString(),
+        "[]".getBytes(StandardCharsets.UTF_8), "0640"));
+    assertThat(r.success()).as(r.error()).isTrue();
+    assertThat(Files.getAttribute(data.resolve("peers.json"), "unix:uid")).isEqualTo(65534);
+    assertThat(Files.getAttribute(data.resolve("peers.json"), "unix:gid")).isEqualTo(65534);
+  }
+
+  @Test
   void writeFileOverALeftoverTemporaryFileSucceeds() throws Exception {
     Path target = dir.resolve("peers.json");
     Files.writeString(dir.resolve(".peers.json.consul-watchdog-tmp"), "half-written junk from a crash");

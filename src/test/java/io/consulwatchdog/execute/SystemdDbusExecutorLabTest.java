@@ -1,0 +1,171 @@
+package io.consulwatchdog.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.consulwatchdog.config.SystemdExecutorConfig;
+import io.consulwatchdog.execute.AgentOperation.ReadFile;
+import io.consulwatchdog.execute.AgentOperation.Restart;
+import io.consulwatchdog.execute.AgentOperation.Start;
+import io.consulwatchdog.execute.AgentOperation.Stop;
+import io.consulwatchdog.execute.AgentOperation.WriteFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("lab")
+class SystemdDbusExecutorLabTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final String SUFFIX = Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
+  private static final String CONSUL_UNIT = "cwlab-consul-" + SUFFIX + ".service";
+  private static final String FAILING_UNIT = "cwlab-fails-" + SUFFIX + ".service";
+  private static final String MISSING_UNIT = "cwlab-missing-" + SUFFIX + ".service";
+
+  @TempDir static Path labDir;
+  static SystemdUserLab lab;
+  static String address;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSystemd() throws Exception {
+    Path consul = LabConsul.binary();
+    address = LabConsul.freeAddress();
+    lab = SystemdUserLab.start(labDir);
+    lab.install(CONSUL_UNIT, String.join("\n",
+        "[Unit]",
+        "Description=consul-watchdog lab Consul agent on " + address,
+        "[Service]",
+        "Type=simple",
+        "ExecStart=" + consul + " agent -dev -node lab-systemd -bind " + address + " -client " + address
+            + " -hcl \"ports { dns = -1 grpc = -1 }\"",
+        "KillSignal=SIGTERM",
+        "TimeoutStopSec=20",
+        ""));
+    lab.install(FAILING_UNIT, String.join("\n",
+        "[Service]",
+        "Type=oneshot",
+        "ExecStart=/bin/false",
+        ""));
+  }
+
+  @AfterAll
+  static void stopSystemd() throws Exception {
+    if (lab == null) {
+      return;
+    }
+    long consulPid = -1;
+    try {
+      consulPid = Long.parseLong(lab.systemctl("show", "-p", "MainPID", "--value", CONSUL_UNIT).strip());
+    } catch (RuntimeException e) {
+      // systemd already gone
+    } finally {
+      lab.close();
+      if (consulPid > 0) {
+        LabProcesses.stop(consulPid, Duration.ofSeconds(10)); // should already be stopped by systemd
+      }
+    }
+  }
+
+  private static SystemdDbusExecutor executor(String unit) {
+    return new SystemdDbusExecutor(new SystemdExecutorConfig(unit, "address", Optional.of(lab.busAddress)));
+  }
+
+  private static long mainPid() throws Exception {
+    return Long.parseLong(lab.systemctl("show", "-p", "MainPID", "--value", CONSUL_UNIT).strip());
+  }
+
+  @Test
+  void startsRestartsAndStopsARealConsulUnit() throws Exception {
+    SystemdDbusExecutor ex = executor(CONSUL_UNIT);
+
+    ExecutionResult started = ex.run(new Start(), TIMEOUT);
+    assertThat(started.success()).as(started.error()).isTrue();
+    assertThat(started.stdout()).startsWith("start " + CONSUL_UNIT + ": job done, ActiveState=active SubState=running");
+    await().atMost(Duration.ofSeconds(20)).until(() -> LabConsul.leader(address).isPresent());
+    assertThat(LabConsul.leader(address)).contains(address + ":8300");
+    long firstPid = mainPid();
+    ExecutionResult startedAgain = ex.run(new Start(), TIMEOUT);
+    assertThat(startedAgain.success()).isTrue();
+    assertThat(mainPid()).isEqualTo(firstPid);
+
+    ExecutionResult restarted = ex.run(new Restart(), TIMEOUT);
+    assertThat(restarted.success()).as(restarted.error()).isTrue();
+    assertThat(mainPid()).isNotEqualTo(firstPid);
+    assertThat(LabProcesses.alive(firstPid)).isFalse();
+    await().atMost(Duration.ofSeconds(20)).until(() -> LabConsul.leader(address).isPresent());
+
+    ExecutionResult stopped = ex.run(new Stop(), TIMEOUT);
+    assertThat(stopped.success()).as(stopped.error()).isTrue();
+    assertThat(stopped.stdout()).startsWith("stop " + CONSUL_UNIT + ": job done, ActiveState=");
+    assertThat(lab.systemctl("show", "-p", "ActiveState", "--value", CONSUL_UNIT).strip()).isIn("inactive", "failed");
+    assertThat(LabConsul.leader(address)).isEmpty();
+    ExecutionResult stoppedAgain = ex.run(new Stop(), TIMEOUT);
+    assertThat(stoppedAgain.success()).as(stoppedAgain.error()).isTrue();
+  }
+
+  @Test
+  void userBusIsFoundThroughTheEnvironment() {
+    SystemdExecutorConfig config = new SystemdExecutorConfig(FAILING_UNIT, "user", Optional.empty());
+    SystemdDbusExecutor viaEnv = new SystemdDbusExecutor(config, Map.of("DBUS_SESSION_BUS_ADDRESS", lab.busAddress));
+    assertThat(viaEnv.busAddress()).contains(lab.busAddress);
+    ExecutionResult r = viaEnv.run(new Stop(), TIMEOUT);
+    assertThat(r.success()).as(r.error()).isTrue();
+    SystemdDbusExecutor viaRuntimeDir = new SystemdDbusExecutor(config, Map.of("XDG_RUNTIME_DIR", "/run/user/1234"));
+    assertThat(viaRuntimeDir.busAddress()).contains("unix:path=/run/user/1234/bus");
+  }
+
+  @Test
+  void missingUnitIsAClearError() {
+    ExecutionResult r = executor(MISSING_UNIT).run(new Start(), TIMEOUT);
+    assertThat(r.success()).isFalse();
+    assertThat(r.error()).startsWith("start " + MISSING_UNIT + ": unit not found (org.freedesktop.systemd1.NoSuchUnit: ")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void failingUnitReportsTheJobResultAndState() {
+    ExecutionResult r = executor(FAILING_UNIT).run(new Start(), TIMEOUT);
+    assertThat(r.success()).isFalse();
+    assertThat(r.error()).isEqualTo("start " + FAILING_UNIT + " failed: job result 'failed', unit is "
+        + "ActiveState=failed SubState=failed Result=exit-code");
+  }
+
+  @Test
+  void unreachableBusIsAClearError() {
+    String nowhere = "unix:path=" + dir.resolve("no-bus-here");
+    SystemdDbusExecutor ex = new SystemdDbusExecutor(new SystemdExecutorConfig(CONSUL_UNIT, "address",
+        Optional.of(nowhere)));
+    ExecutionResult r = ex.run(new Restart(), TIMEOUT);
+    assertThat(r.success()).isFalse();
+    assertThat(r.error()).startsWith("D-Bus address bus " + nowhere + " unreachable: ").doesNotContain("\n");
+  }
+
+  @Test
+  void describeNamesTheMethodUnitAndBus() {
+    assertThat(executor(CONSUL_UNIT).describe(new Restart())).isEqualTo("systemd over D-Bus (address bus "
+        + lab.busAddress + "): org.freedesktop.systemd1 /org/freedesktop/systemd1 "
+        + "org.freedesktop.systemd1.Manager.RestartUnit(\"" + CONSUL_UNIT + "\", \"replace\"), wait for its "
+        + "JobRemoved signal, then read org.freedesktop.systemd1.Unit.ActiveState of " + CONSUL_UNIT);
+  }
+
+  @Test
+  void fileOperationsRunLocally() throws Exception {
+    SystemdDbusExecutor ex = executor(CONSUL_UNIT);
+    Path target = dir.resolve("peers.json");
+    ExecutionResult w = ex.run(new WriteFile(target.toString(), "[]".getBytes(StandardCharsets.UTF_8), "0640"), TIMEOUT);
+    assertThat(w.success()).as(w.error()).isTrue();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
+    assertThat(ex.run(new ReadFile(target.toString()), TIMEOUT).stdout()).isEqualTo("[]");
+  }
+}
