@@ -60,9 +60,14 @@ public final class PlanCommand implements Callable<Integer> {
 
   /** The command as registered: real HTTP observation, the system clock. */
   public PlanCommand() {
-    // DEPENDENCY (lead): pass the executor factory (AgentExecutors) here once it is merged, so that each agent
-    // step also prints what its executor would run. Until then steps are printed without executor details.
-    this(HttpClusterObserver::new, Optional.empty(), Clock.systemUTC());
+    // each agent step also prints exactly what its executor would run (a one-shot process: the shared
+    // resources, an SSH client at most, end with it)
+    this(HttpClusterObserver::new, Optional.of(agentExecutors(new io.consulwatchdog.execute.ExecutorResources())),
+        Clock.systemUTC());
+  }
+
+  private static Function<ServerConfig, AgentExecutor> agentExecutors(io.consulwatchdog.execute.ExecutorResources shared) {
+    return server -> io.consulwatchdog.execute.AgentExecutors.create(server, shared);
   }
 
   /** A command with injected observation, executor factory and clock (tests, or the lead's wiring). */

@@ -1,13 +1,13 @@
 package io.consulwatchdog.demo;
 
 import io.consulwatchdog.config.ClusterConfig;
-import io.consulwatchdog.config.LocalExecutorConfig;
 import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.daemon.ClusterMonitor;
 import io.consulwatchdog.daemon.StatusServer;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.DiagnosisCode;
-import io.consulwatchdog.execute.LocalProcessExecutor;
+import io.consulwatchdog.execute.AgentExecutors;
+import io.consulwatchdog.execute.ExecutorResources;
 import io.consulwatchdog.lab.ConsulBinary;
 import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabOptions;
@@ -82,6 +82,7 @@ public final class Demo {
   private final PrintWriter out;
   private final Timeline timeline;
   private final Clock clock = Clock.systemUTC();
+  private final ExecutorResources executors = new ExecutorResources();
 
   /**
    * A demo of one scenario.
@@ -156,6 +157,7 @@ public final class Demo {
         return new Result(ok, outcome);
       }
     } finally {
+      executors.close();
       timeline.say("cleaned up: every consul process stopped, the cluster's files removed");
     }
   }
@@ -171,9 +173,8 @@ public final class Demo {
     Path state = outputDir.resolve("state");
     ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), new TopologyStore(state),
         metrics, clock);
-    return ClusterWatch.create(monitor, observer,
-        server -> new LocalProcessExecutor((LocalExecutorConfig) server.executor()), new HttpLeaderRead(), state,
-        metrics, clock);
+    return ClusterWatch.create(monitor, observer, server -> AgentExecutors.create(server, executors),
+        new HttpLeaderRead(), state, metrics, clock);
   }
 
   private ClusterWatch breakCluster(LabCluster lab, HttpClusterObserver observer, WatchdogMetrics metrics,

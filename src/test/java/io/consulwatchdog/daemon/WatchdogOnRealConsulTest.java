@@ -48,6 +48,18 @@ class WatchdogOnRealConsulTest {
     return file;
   }
 
+  private Path writeAutoConfig(LabCluster lab) throws IOException {
+    String servers = lab.servers().stream().map(s -> "      - name: " + s.name() + "\n        http_address: " + s.httpUri()
+        + "\n        data_dir: " + s.dataDir() + "\n        executor: {type: local, stop: [" + s.ctlScript() + ", stop], start: ["
+        + s.ctlScript() + ", start], restart: [" + s.ctlScript() + ", restart]}\n").collect(Collectors.joining());
+    Path file = dir.resolve("auto.yml");
+    Files.writeString(file, "state_dir: " + dir.resolve("state") + "\n"
+        + "listen_address: 127.0.0.1:0\n"
+        + "clusters:\n  - name: lab\n    poll_interval: 1s\n    request_timeout: 2s\n"
+        + "    recovery: {mode: auto, leaderless_after: 5s, confirm_polls: 3, confirm_window: 3s}\n    servers:\n" + servers);
+    return file;
+  }
+
   private static int check(Path config, StringWriter out) {
     CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(out));
@@ -113,6 +125,27 @@ class WatchdogOnRealConsulTest {
       assertThat(dir.resolve("state/lab/topology.json")).content().contains(servers.get(1).name());
     } finally {
       monitorLog.detachAppender(logs);
+    }
+  }
+
+  @Test
+  void daemonInAutoModeRestartsTwoCrashedServersAndAudits(LabCluster lab) throws Exception {
+    lab.awaitLeader(Duration.ofSeconds(20));
+    lab.putKeys("before", 20);
+    WatchdogConfig config = new io.consulwatchdog.config.ConfigLoader().load(writeAutoConfig(lab));
+    try (Watchdog watchdog = Watchdog.start(config)) {
+      String base = "http://" + watchdog.listenAddress();
+      await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));
+      List<LabServer> servers = lab.servers();
+      lab.kill(servers.get(0).name());
+      lab.kill(servers.get(1).name());
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> get(base + "/metrics").contains("consul_watchdog_recoveries_succeeded_total{cluster=\"lab\",strategy=\"restart-down-servers\"} 1.0"));
+      await().atMost(Duration.ofSeconds(15)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));
+      assertThat(lab.readKeys("before")).hasSize(20);
+      assertThat(get(base + "/health")).contains("COOLDOWN");
+      String journal = Files.readString(dir.resolve("state/lab/audit.jsonl"));
+      assertThat(journal).contains("restart-down-servers").contains("SUCCEEDED").contains(servers.get(0).name());
     }
   }
 }
