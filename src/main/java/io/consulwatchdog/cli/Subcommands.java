@@ -10,5 +10,8 @@ final class Subcommands {
     cl.addSubcommand(new CheckCommand());
     cl.addSubcommand(new RunCommand());
     cl.addSubcommand(new ValidateCommand());
+    cl.addSubcommand(new PlanCommand());
+    cl.addSubcommand(new AckCommand());
+    cl.addSubcommand(new DemoCommand());
   }
 }

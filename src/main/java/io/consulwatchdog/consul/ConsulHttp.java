@@ -56,9 +56,18 @@ public final class ConsulHttp implements AutoCloseable {
 
   /** GETs one path (e.g. /v1/status/leader) from an agent; never throws. */
   public EndpointResult get(URI agent, String pathAndQuery) {
+    return get(agent, pathAndQuery, null);
+  }
+
+  /** GETs one path with a shorter timeout than the client's (null keeps the client's); never throws. */
+  public EndpointResult get(URI agent, String pathAndQuery, Duration timeout) {
     Request.Builder rb = new Request.Builder().url(agent.toString() + pathAndQuery).get();
     token.ifPresent(t -> rb.header("X-Consul-Token", t.value()));
-    try (Response response = client.newCall(rb.build()).execute()) {
+    okhttp3.Call call = client.newCall(rb.build());
+    if (timeout != null) {
+      call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    try (Response response = call.execute()) {
       ResponseBody body = response.body();
       String text = body == null ? "" : new String(body.byteStream().readNBytes(MAX_BODY), StandardCharsets.UTF_8);
       return new EndpointResult.Answer(response.code(), text);

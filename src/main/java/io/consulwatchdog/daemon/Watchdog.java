@@ -5,6 +5,10 @@ import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.Verdict;
+import io.consulwatchdog.execute.AgentExecutors;
+import io.consulwatchdog.execute.ExecutorResources;
+import io.consulwatchdog.recover.ClusterWatch;
+import io.consulwatchdog.recover.HttpLeaderRead;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.observe.TopologyStore;
@@ -19,24 +23,29 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running daemon: one monitor per cluster on a schedule, plus the status server. */
+/**
+ * The running daemon: each cluster's loop (observe, diagnose, decide, plan, act, verify) on its own
+ * schedule, plus the status server.
+ */
 public final class Watchdog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
 
   private final WatchdogConfig config;
   private final HttpClusterObserver observer;
+  private final ExecutorResources executors;
   private final PollScheduler scheduler;
   private final StatusServer status;
-  private final Map<String, ClusterMonitor> monitors;
+  private final Map<String, ClusterWatch> watches;
   private volatile boolean closed;
 
-  private Watchdog(WatchdogConfig config, HttpClusterObserver observer, PollScheduler scheduler,
-      StatusServer status, Map<String, ClusterMonitor> monitors) {
+  private Watchdog(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
+      PollScheduler scheduler, StatusServer status, Map<String, ClusterWatch> watches) {
     this.config = config;
     this.observer = observer;
+    this.executors = executors;
     this.scheduler = scheduler;
     this.status = status;
-    this.monitors = monitors;
+    this.watches = watches;
   }
 
   /** Starts watching every cluster of the config. */
@@ -46,26 +55,42 @@ public final class Watchdog implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
     HttpClusterObserver observer = new HttpClusterObserver(clock);
+    ExecutorResources executors = new ExecutorResources();
     TopologyStore topology = new TopologyStore(config.stateDir());
-    Map<String, ClusterMonitor> monitors = new LinkedHashMap<>();
+    Map<String, ClusterWatch> watches = new LinkedHashMap<>();
     for (ClusterConfig cluster : config.clusters()) {
-      monitors.put(cluster.name(), new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), topology, metrics, clock));
+      ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), topology, metrics, clock);
+      watches.put(cluster.name(), ClusterWatch.create(monitor, observer, s -> AgentExecutors.create(s, executors),
+          new HttpLeaderRead(), config.stateDir(), metrics, clock));
       log.info("Watching cluster {}: {} servers every {} ms, recovery mode {}", cluster.name(),
           cluster.servers().size(), cluster.pollInterval().toMillis(), cluster.recovery().mode());
     }
     StatusServer status;
     try {
-      status = new StatusServer(config.listenAddress(), registry, () -> health(monitors));
+      status = new StatusServer(config.listenAddress(), registry, () -> health(watches));
     } catch (IOException e) {
       observer.close();
+      executors.close();
       throw new IllegalStateException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
     }
     PollScheduler scheduler = new PollScheduler(config.clusters().size());
-    for (ClusterMonitor m : monitors.values()) {
-      scheduler.schedule(m.cluster().name(), m.cluster().pollInterval(), m::poll);
+    for (Map.Entry<String, ClusterWatch> w : watches.entrySet()) {
+      ClusterConfig cluster = config.cluster(w.getKey()).orElseThrow();
+      scheduler.schedule(cluster.name(), cluster.pollInterval(), firstResumeThenTick(w.getValue()));
     }
     scheduler.start();
-    return new Watchdog(config, observer, scheduler, status, monitors);
+    return new Watchdog(config, observer, executors, scheduler, status, watches);
+  }
+
+  /** The cluster's job: the first run finishes (or safely ends) a recovery a previous run left open. */
+  private static Runnable firstResumeThenTick(ClusterWatch watch) {
+    java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (resumed.compareAndSet(false, true)) {
+        watch.resumeUnfinished();
+      }
+      watch.tick();
+    };
   }
 
   /** The same config with every cluster in dry-run mode. */
@@ -87,15 +112,16 @@ public final class Watchdog implements AutoCloseable {
     return host + ":" + status.port();
   }
 
-  private static Map<String, Object> health(Map<String, ClusterMonitor> monitors) {
+  private static Map<String, Object> health(Map<String, ClusterWatch> watches) {
     Map<String, Object> clusters = new LinkedHashMap<>();
-    monitors.forEach((name, m) -> {
+    watches.forEach((name, w) -> {
       Map<String, Object> c = new LinkedHashMap<>();
-      m.history().latest().ifPresentOrElse(v -> {
+      w.history().latest().ifPresentOrElse(v -> {
         c.put("state", v.code());
         c.put("summary", v.summary());
         c.put("observedAt", v.at());
       }, () -> c.put("state", "NOT_YET_POLLED"));
+      c.put("recovery", w.state().state());
       clusters.put(name, c);
     });
     Map<String, Object> body = new LinkedHashMap<>();
@@ -106,7 +132,7 @@ public final class Watchdog implements AutoCloseable {
 
   /** The latest verdict of a cluster, if polled. */
   public java.util.Optional<Verdict> latest(String cluster) {
-    return monitors.get(cluster).history().latest();
+    return watches.get(cluster).history().latest();
   }
 
   @Override
@@ -118,6 +144,7 @@ public final class Watchdog implements AutoCloseable {
     scheduler.close();
     status.close();
     observer.close();
+    executors.close();
     log.info("Stopped");
   }
 }

@@ -25,6 +25,14 @@ import java.util.concurrent.TimeoutException;
  * request with its own timeout, so one slow server never stalls the others.
  */
 public final class HttpClusterObserver implements ClusterObserver {
+  /**
+   * Timeout of the stale raft-configuration read. Without a leader, Consul holds this request until its
+   * rpc_hold_timeout (7 s) and then answers 500; a live server answers it in milliseconds. The same
+   * configuration is in agent/self's Stats.raft.latest_configuration, which the parser falls back to,
+   * so a stuck cluster's poll is not slowed down to the request timeout by this one endpoint.
+   */
+  static final Duration STALE_READ_TIMEOUT = Duration.ofMillis(500);
+
   private final Clock clock;
   private final ExecutorService pool;
   private final Map<String, ConsulHttp> clients = new ConcurrentHashMap<>();
@@ -58,7 +66,9 @@ public final class HttpClusterObserver implements ClusterObserver {
   private CompletableFuture<ServerObservation> observeServer(ConsulHttp http, ServerConfig server, Duration timeout) {
     Map<String, CompletableFuture<EndpointResult>> calls = new LinkedHashMap<>();
     for (String endpoint : Endpoints.ALL) {
-      calls.put(endpoint, CompletableFuture.supplyAsync(() -> http.get(server.httpAddress(), endpoint), pool));
+      Duration own = endpoint.equals(Endpoints.RAFT_CONFIGURATION) && timeout.compareTo(STALE_READ_TIMEOUT) > 0
+          ? STALE_READ_TIMEOUT : null;
+      calls.put(endpoint, CompletableFuture.supplyAsync(() -> http.get(server.httpAddress(), endpoint, own), pool));
     }
     return CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
       Map<String, EndpointResult> answers = new LinkedHashMap<>();

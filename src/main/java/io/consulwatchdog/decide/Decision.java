@@ -1,0 +1,31 @@
+package io.consulwatchdog.decide;
+
+/**
+ * What the watchdog decided for one poll, why, and the state it leads to.
+ *
+ * @param kind what to do
+ * @param reason one sentence explaining the decision
+ * @param dryRun for RECOVER: plan and print only, never act
+ * @param next the cluster's watch state after this decision
+ */
+public record Decision(Kind kind, String reason, boolean dryRun, WatchState next) {
+
+  /** The closed list of things the decision maker can decide. */
+  public enum Kind {
+    /** Nothing to do: healthy, or a state the watchdog never acts on. */
+    IGNORE,
+    /** The cluster looks bad but is not confirmed yet; keep polling. */
+    WATCH,
+    /** Confirmed bad, but the mode forbids acting (detect-only): alert only. */
+    ALERT_ONLY,
+    /** Confirmed bad: re-probe, plan and run (or print, in dry-run) a recovery. */
+    RECOVER,
+    /** Would act, but a cooldown or an escalation holds it back. */
+    HOLD
+  }
+
+  /** True when a recovery should be planned (and, unless dry-run, run). */
+  public boolean recover() {
+    return kind == Kind.RECOVER;
+  }
+}

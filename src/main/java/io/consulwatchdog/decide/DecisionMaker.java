@@ -1,0 +1,117 @@
+package io.consulwatchdog.decide;
+
+import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.decide.Decision.Kind;
+import io.consulwatchdog.diagnose.DiagnosisCode;
+import io.consulwatchdog.diagnose.History;
+import io.consulwatchdog.diagnose.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Decides, from values only, whether a verdict calls for a recovery: pure, no I/O, no clock reads.
+ *
+ * <p>A recovery is decided only for LEADERLESS or QUORUM_LOST lasting both confirmPolls consecutive
+ * polls and confirmWindow; never for UNOBSERVABLE, ELECTION_IN_PROGRESS, DEGRADED, SPLIT_VIEW or HEALTHY.
+ */
+public final class DecisionMaker {
+
+  /**
+   * Decides what to do after one poll.
+   *
+   * @param verdict the newest verdict
+   * @param history the history including the newest verdict (it is added if missing)
+   * @param state the cluster's current watch state
+   * @param config the cluster's recovery settings
+   * @param now the current time from the injected clock
+   */
+  public Decision decide(Verdict verdict, History history, WatchState state, RecoveryConfig config, Instant now) {
+    History h = history.latest().filter(verdict::equals).isPresent() ? history : history.record(verdict);
+    DiagnosisCode code = verdict.code();
+
+    if (state.state() == RecoveryState.ESCALATED) {
+      if (code == DiagnosisCode.HEALTHY) {
+        return new Decision(Kind.IGNORE, "cluster is healthy again: escalation cleared", false, state.healed(now));
+      }
+      return new Decision(Kind.HOLD, "escalated after " + state.recentFailures().size()
+          + " failed recoveries: waiting for an operator (consul-watchdog ack " + state.cluster() + ")", false, state);
+    }
+    if (state.state().inRecovery()) {
+      return new Decision(Kind.HOLD, "recovery " + state.recoveryId().orElse("?") + " is still under way", false,
+          state);
+    }
+    if (!code.needsRecovery()) {
+      return new Decision(kindFor(code), reasonFor(verdict), false, settle(state, code, now));
+    }
+
+    Streak streak = Streak.of(h.recent());
+    Duration bad = Duration.between(streak.start(), now);
+    String progress = code + " for " + streak.polls() + "/" + config.confirmPolls() + " polls and "
+        + bad.toSeconds() + "s/" + config.confirmWindow().toSeconds() + "s";
+    if (state.coolingDown(now)) {
+      return new Decision(Kind.HOLD, progress + "; cooldown until " + state.cooldownUntil().orElseThrow(), false,
+          state);
+    }
+    boolean confirmed = streak.polls() >= config.confirmPolls() && bad.compareTo(config.confirmWindow()) >= 0;
+    if (!confirmed) {
+      return new Decision(Kind.WATCH, progress + ": not confirmed yet", false,
+          state.moveTo(RecoveryState.SUSPECT, now));
+    }
+    WatchState confirmedState = state.moveTo(RecoveryState.CONFIRMED, now);
+    return switch (config.mode()) {
+      case RecoveryConfig.AUTO -> new Decision(Kind.RECOVER, progress + ": confirmed, recovering", false,
+          confirmedState);
+      case RecoveryConfig.DRY_RUN -> new Decision(Kind.RECOVER, progress + ": confirmed, dry-run: plan only", true,
+          confirmedState);
+      case RecoveryConfig.DETECT_ONLY -> new Decision(Kind.ALERT_ONLY, progress + ": confirmed, detect-only: alert only",
+          false, confirmedState);
+      default -> new Decision(Kind.ALERT_ONLY, progress + ": confirmed, but mode \"" + config.mode()
+          + "\" is unknown: alert only", false, confirmedState);
+    };
+  }
+
+  /** Where the state machine rests while the cluster needs no recovery. */
+  private static WatchState settle(WatchState state, DiagnosisCode code, Instant now) {
+    RecoveryState s = state.state();
+    if ((s == RecoveryState.COOLDOWN || s == RecoveryState.FAILED) && state.coolingDown(now)) {
+      return code == DiagnosisCode.HEALTHY && s == RecoveryState.FAILED ? state.healed(now) : state;
+    }
+    if (code == DiagnosisCode.HEALTHY) {
+      return state.healed(now);
+    }
+    return code == DiagnosisCode.UNOBSERVABLE && s == RecoveryState.FAILED ? state
+        : state.moveTo(RecoveryState.IDLE, now);
+  }
+
+  private static Kind kindFor(DiagnosisCode code) {
+    return switch (code) {
+      case ELECTION_IN_PROGRESS, SPLIT_VIEW -> Kind.WATCH;
+      default -> Kind.IGNORE;
+    };
+  }
+
+  private static String reasonFor(Verdict verdict) {
+    return switch (verdict.code()) {
+      case HEALTHY -> "cluster is healthy";
+      case DEGRADED -> "cluster has a leader (degraded): nothing to recover";
+      case ELECTION_IN_PROGRESS -> "an election is in progress: a normal event, never acted on";
+      case SPLIT_VIEW -> "servers report different leaders: needs an operator, never acted on automatically";
+      case UNOBSERVABLE -> "the watchdog cannot see the cluster: never acted on";
+      default -> verdict.summary();
+    };
+  }
+
+  /** The run of consecutive polls, newest last, whose verdicts need recovery. */
+  record Streak(int polls, Instant start) {
+    static Streak of(List<Verdict> recent) {
+      int polls = 0;
+      Instant start = recent.get(recent.size() - 1).at();
+      for (int i = recent.size() - 1; i >= 0 && recent.get(i).code().needsRecovery(); i--) {
+        polls++;
+        start = recent.get(i).at();
+      }
+      return new Streak(polls, start);
+    }
+  }
+}

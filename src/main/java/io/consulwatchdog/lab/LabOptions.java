@@ -1,0 +1,54 @@
+package io.consulwatchdog.lab;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * How to start a lab cluster.
+ *
+ * @param servers number of servers, also their -bootstrap-expect
+ * @param raftMultiplier Consul's performance.raft_multiplier (1 = fastest elections)
+ * @param baseDir where the servers' directories go; empty means a fresh dir under target/lab or java.io.tmpdir
+ * @param namePrefix prefix of node names and of the base dir (lowercase letters, digits, dashes)
+ */
+public record LabOptions(int servers, int raftMultiplier, Optional<Path> baseDir, String namePrefix) {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+
+  public LabOptions {
+    if (servers < 1 || servers > 9) {
+      throw new IllegalArgumentException("servers must be 1..9, was " + servers);
+    }
+    if (raftMultiplier < 1 || raftMultiplier > 10) {
+      throw new IllegalArgumentException("raftMultiplier must be 1..10, was " + raftMultiplier);
+    }
+    if (!NAME.matcher(namePrefix).matches()) {
+      throw new IllegalArgumentException("namePrefix must match " + NAME + ", was " + namePrefix);
+    }
+  }
+
+  /** Three servers, raft_multiplier 1, a fresh base dir, prefix "lab". */
+  public static LabOptions defaults() {
+    return new LabOptions(3, 1, Optional.empty(), "lab");
+  }
+
+  /** A copy with another number of servers. */
+  public LabOptions withServers(int count) {
+    return new LabOptions(count, raftMultiplier, baseDir, namePrefix);
+  }
+
+  /** A copy with another raft multiplier. */
+  public LabOptions withRaftMultiplier(int multiplier) {
+    return new LabOptions(servers, multiplier, baseDir, namePrefix);
+  }
+
+  /** A copy that puts the servers' directories under the given dir. */
+  public LabOptions withBaseDir(Path dir) {
+    return new LabOptions(servers, raftMultiplier, Optional.of(dir), namePrefix);
+  }
+
+  /** A copy with another name prefix. */
+  public LabOptions withNamePrefix(String prefix) {
+    return new LabOptions(servers, raftMultiplier, baseDir, prefix);
+  }
+}

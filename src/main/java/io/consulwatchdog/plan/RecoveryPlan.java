@@ -1,0 +1,59 @@
+package io.consulwatchdog.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A recovery as data: the steps that will run, in order. Dry-run prints this very object.
+ *
+ * @param id recovery id, also used in backup directory names
+ * @param cluster cluster name
+ * @param strategy the strategy that produced it
+ * @param reason why this plan: the verdict and the strategy's notes
+ * @param createdAt when it was planned
+ * @param steps the steps, run one at a time in this order
+ */
+public record RecoveryPlan(String id, String cluster, String strategy, String reason, Instant createdAt,
+    List<Step> steps) {
+
+  public RecoveryPlan {
+    steps = List.copyOf(steps);
+  }
+
+  /** A readable multi-line rendering: a header and one numbered line per step. */
+  public String render() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("recovery ").append(id).append(" for cluster ").append(cluster)
+        .append(" (strategy ").append(strategy).append(", planned ").append(createdAt).append(")\n");
+    sb.append("  why: ").append(reason).append('\n');
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      sb.append(String.format("  %2d. %s%s%n", i + 1, step.describe(), step.destructive() ? "  [destructive]" : ""));
+    }
+    return sb.toString();
+  }
+
+  /** The plan as one line of JSON. */
+  public String toJson() {
+    try {
+      return PlanJson.mapper().writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise plan " + id, e);
+    }
+  }
+
+  /** Reads a plan written by {@link #toJson}. */
+  public static RecoveryPlan fromJson(String json) {
+    try {
+      return PlanJson.mapper().readValue(json, RecoveryPlan.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a recovery plan: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return render();
+  }
+}

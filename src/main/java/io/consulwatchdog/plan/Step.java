@@ -1,0 +1,218 @@
+package io.consulwatchdog.plan;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Duration;
+
+/** One step of a recovery plan, as data: what to do, to which server, within which timeout. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Step.StopAgent.class, name = "stop-agent"),
+    @JsonSubTypes.Type(value = Step.StartAgent.class, name = "start-agent"),
+    @JsonSubTypes.Type(value = Step.RestartAgent.class, name = "restart-agent"),
+    @JsonSubTypes.Type(value = Step.BackupRaftDir.class, name = "backup-raft-dir"),
+    @JsonSubTypes.Type(value = Step.WritePeersJson.class, name = "write-peers-json"),
+    @JsonSubTypes.Type(value = Step.SetBootstrapExpect.class, name = "set-bootstrap-expect"),
+    @JsonSubTypes.Type(value = Step.WaitForServerUp.class, name = "wait-for-server-up"),
+    @JsonSubTypes.Type(value = Step.WaitForLeader.class, name = "wait-for-leader"),
+    @JsonSubTypes.Type(value = Step.WaitForVoters.class, name = "wait-for-voters"),
+    @JsonSubTypes.Type(value = Step.VerifyDataReadable.class, name = "verify-data-readable"),
+    @JsonSubTypes.Type(value = Step.RestartClient.class, name = "restart-client")
+})
+public sealed interface Step {
+
+  /** How long the step may take before it counts as failed. */
+  Duration timeout();
+
+  /** True when running the step twice, or running it half-way, can do harm: such steps are never repeated. */
+  @JsonIgnore
+  boolean destructive();
+
+  /** One line saying what the step does, for logs, dry runs and the audit journal. */
+  @JsonIgnore
+  String describe();
+
+  /** The step's kind, as in metrics and the journal (e.g. "stop-agent"). */
+  @JsonIgnore
+  default String kind() {
+    return getClass().getAnnotation(Kind.class).value();
+  }
+
+  /** The step kind's name, shared by JSON and metrics. */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @interface Kind {
+    String value();
+  }
+
+  /** A step carried out by one agent's executor. */
+  sealed interface AgentStep extends Step {
+    /** The configured name of the server or client the step acts on. */
+    String server();
+  }
+
+  /** Stops a server agent without a graceful leave (a leave would shrink the peer set). */
+  @Kind("stop-agent")
+  record StopAgent(String server, Duration timeout) implements AgentStep {
+    @Override
+    public boolean destructive() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "stop agent " + server + " (no graceful leave)";
+    }
+  }
+
+  /** Starts a server agent; starting one that runs already is harmless. */
+  @Kind("start-agent")
+  record StartAgent(String server, Duration timeout) implements AgentStep {
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "start agent " + server;
+    }
+  }
+
+  /** Restarts a server agent. */
+  @Kind("restart-agent")
+  record RestartAgent(String server, Duration timeout) implements AgentStep {
+    @Override
+    public boolean destructive() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "restart agent " + server;
+    }
+  }
+
+  /** Copies a server's raft directory to a new backup directory before it is touched. */
+  @Kind("backup-raft-dir")
+  record BackupRaftDir(String server, String source, String target, Duration timeout) implements AgentStep {
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "back up " + source + " on " + server + " to " + target;
+    }
+  }
+
+  /** Writes raft/peers.json on a stopped server that holds raft state (outage recovery). */
+  @Kind("write-peers-json")
+  record WritePeersJson(String server, String path, String content, Duration timeout) implements AgentStep {
+    @Override
+    public boolean destructive() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "write " + path + " on " + server + ": " + content.replaceAll("\\s+", "");
+    }
+  }
+
+  /**
+   * Sets bootstrap_expect in a stopped agent's JSON config file (the seed's procedure, Consul before 0.7 only).
+   *
+   * @param configFile the agent config file holding "bootstrap_expect"
+   * @param value the new value
+   */
+  @Kind("set-bootstrap-expect")
+  record SetBootstrapExpect(String server, String configFile, int value, Duration timeout) implements AgentStep {
+    @Override
+    public boolean destructive() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "set bootstrap_expect=" + value + " in " + configFile + " on " + server;
+    }
+  }
+
+  /** Waits until a server answers its HTTP API again as a server with a raft state. */
+  @Kind("wait-for-server-up")
+  record WaitForServerUp(String server, Duration timeout) implements Step {
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "wait up to " + timeout.toSeconds() + "s for " + server + " to answer as a server";
+    }
+  }
+
+  /** Waits until a reachable server is leader and every reachable server that sees a leader names it. */
+  @Kind("wait-for-leader")
+  record WaitForLeader(Duration timeout) implements Step {
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "wait up to " + timeout.toSeconds() + "s for a leader that the reachable servers agree on";
+    }
+  }
+
+  /** Waits until the leader's raft configuration lists at least this many live voters. */
+  @Kind("wait-for-voters")
+  record WaitForVoters(int voters, Duration timeout) implements Step {
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "wait up to " + timeout.toSeconds() + "s for " + voters + " live voters under the leader";
+    }
+  }
+
+  /** Checks that a consistent read, which needs the leader, succeeds. */
+  @Kind("verify-data-readable")
+  record VerifyDataReadable(Duration timeout) implements Step {
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "verify within " + timeout.toSeconds() + "s that a consistent read through the leader succeeds";
+    }
+  }
+
+  /** Restarts a client agent so it rejoins the healed servers (the seed's last step). */
+  @Kind("restart-client")
+  record RestartClient(String client, Duration timeout) implements AgentStep {
+    @Override
+    @JsonIgnore
+    public String server() {
+      return client;
+    }
+
+    @Override
+    public boolean destructive() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "restart client agent " + client;
+    }
+  }
+}

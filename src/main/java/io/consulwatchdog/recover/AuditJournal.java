@@ -1,0 +1,200 @@
+package io.consulwatchdog.recover;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consulwatchdog.execute.ExecutionResult;
+import io.consulwatchdog.plan.PlanJson;
+import io.consulwatchdog.plan.RecoveryPlan;
+import io.consulwatchdog.plan.Step;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only audit journal of one cluster, {@code <stateDir>/<cluster>/audit.jsonl}: one JSON object
+ * per line, each forced to disk before the call returns, so a step's start is on disk before it runs.
+ */
+public final class AuditJournal {
+  /** Longest stdout or stderr kept per step. */
+  public static final int MAX_OUTPUT = 4000;
+  private static final Logger log = LoggerFactory.getLogger(AuditJournal.class);
+  private static final ObjectMapper JSON = PlanJson.mapper();
+
+  private final Path file;
+  private final String cluster;
+  private final Clock clock;
+
+  /** The journal of one cluster under the state directory. */
+  public AuditJournal(Path stateDir, String cluster, Clock clock) {
+    this.file = stateDir.resolve(cluster).resolve("audit.jsonl");
+    this.cluster = cluster;
+    this.clock = clock;
+  }
+
+  /** The journal file. */
+  public Path file() {
+    return file;
+  }
+
+  /** Records a whole plan, before any of it runs (or instead of running it, in dry-run). */
+  public void recoveryPlanned(RecoveryPlan plan, boolean dryRun) {
+    append(event(plan.id(), AuditEvent.RECOVERY_PLANNED, plan, dryRun, null, null, null, null, null, null));
+  }
+
+  /** Records that a step is about to run; returns only once the line is on disk. */
+  public void stepStarted(String recoveryId, int index, Step step) {
+    append(event(recoveryId, AuditEvent.STEP_STARTED, null, null, index, step.describe(), step.destructive(),
+        null, null, null));
+  }
+
+  /** Records how a step ended. */
+  public void stepFinished(String recoveryId, int index, Step step, ExecutionResult result) {
+    append(new AuditEvent(clock.instant(), recoveryId, cluster, AuditEvent.STEP_FINISHED, null, null, index,
+        step.describe(), null, result.success(), result.exitCode(), truncate(result.stdout()),
+        truncate(result.stderr()), result.took().toMillis(), result.error().isEmpty() ? null : result.error(),
+        null, null));
+  }
+
+  /** Records the end of a recovery: SUCCEEDED, FAILED or DRY_RUN, with a reason. */
+  public void recoveryFinished(String recoveryId, String outcome, String reason) {
+    append(event(recoveryId, AuditEvent.RECOVERY_FINISHED, null, null, null, null, null, null, outcome, reason));
+  }
+
+  /** Records an operator's acknowledgement of an escalation. */
+  public void acknowledged(String recoveryId, String reason) {
+    append(event(recoveryId, AuditEvent.ACKNOWLEDGED, null, null, null, null, null, null, null, reason));
+  }
+
+  /** Every readable event, oldest first; a torn last line (crash while writing) is skipped. */
+  public List<AuditEvent> read() {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        events.add(JSON.readValue(line, AuditEvent.class));
+      } catch (JsonProcessingException e) {
+        log.warn("{}: line {} is not a journal event, skipped ({})", file, i + 1, e.getOriginalMessage());
+      }
+    }
+    return events;
+  }
+
+  /** The last recovery planned for real whose end is not recorded, with the steps that are. */
+  public Optional<UnfinishedRecovery> unfinished() {
+    RecoveryPlan open = null;
+    Map<Integer, Boolean> finished = new HashMap<>();
+    Integer dangling = null;
+    for (AuditEvent e : read()) {
+      switch (e.event()) {
+        case AuditEvent.RECOVERY_PLANNED -> {
+          if (!Boolean.TRUE.equals(e.dryRun()) && e.plan() != null) {
+            open = e.plan();
+            finished = new HashMap<>();
+            dangling = null;
+          }
+        }
+        case AuditEvent.STEP_STARTED -> {
+          if (open != null && open.id().equals(e.recoveryId())) {
+            dangling = e.stepIndex();
+          }
+        }
+        case AuditEvent.STEP_FINISHED -> {
+          if (open != null && open.id().equals(e.recoveryId())) {
+            finished.put(e.stepIndex(), Boolean.TRUE.equals(e.success()));
+            if (e.stepIndex().equals(dangling)) {
+              dangling = null;
+            }
+          }
+        }
+        case AuditEvent.RECOVERY_FINISHED -> {
+          if (open != null && open.id().equals(e.recoveryId())) {
+            open = null;
+          }
+        }
+        default -> { }
+      }
+    }
+    return open == null ? Optional.empty()
+        : Optional.of(new UnfinishedRecovery(open, finished, Optional.ofNullable(dangling)));
+  }
+
+  private AuditEvent event(String id, String type, RecoveryPlan plan, Boolean dryRun, Integer index, String step,
+      Boolean destructive, Boolean success, String outcome, String reason) {
+    return new AuditEvent(clock.instant(), id, cluster, type, plan, dryRun, index, step, destructive, success,
+        null, null, null, null, null, outcome, reason);
+  }
+
+  private synchronized void append(AuditEvent event) {
+    try {
+      Files.createDirectories(file.getParent());
+      byte[] line = (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+      boolean torn = endsTorn(file);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND)) {
+        ByteBuffer buf = ByteBuffer.wrap(torn ? prefixNewline(line) : line);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to audit journal " + file, e);
+    }
+  }
+
+  /** True when the file's last byte is not a newline (a write was cut short by a crash). */
+  private static boolean endsTorn(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, size - 1);
+      return last.get(0) != '\n';
+    }
+  }
+
+  private static byte[] prefixNewline(byte[] line) {
+    byte[] out = new byte[line.length + 1];
+    out[0] = '\n';
+    System.arraycopy(line, 0, out, 1, line.length);
+    return out;
+  }
+
+  private static String truncate(String s) {
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    return s.length() <= MAX_OUTPUT ? s : s.substring(0, MAX_OUTPUT) + "...[" + (s.length() - MAX_OUTPUT)
+        + " more chars]";
+  }
+}

@@ -1,0 +1,39 @@
+package io.consulwatchdog.recover;
+
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.consul.ConsulHttp;
+import io.consulwatchdog.consul.EndpointResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link LeaderRead} over the cluster's own HTTP settings (timeout, ACL token, TLS): GET
+ * /v1/catalog/nodes?consistent on each server in turn until one answers 200.
+ */
+public final class HttpLeaderRead implements LeaderRead {
+  /** The path read; consistent mode makes the leader confirm its leadership with a quorum. */
+  public static final String PATH = "/v1/catalog/nodes?consistent";
+
+  @Override
+  public Result read(ClusterConfig cluster) {
+    List<String> failures = new ArrayList<>();
+    try (ConsulHttp http = new ConsulHttp(cluster)) {
+      for (ServerConfig server : cluster.servers()) {
+        EndpointResult result = http.get(server.httpAddress(), PATH);
+        if (result instanceof EndpointResult.Answer a && a.status() == 200) {
+          return new Result(true, server.name() + " answered a consistent read (" + a.body().length() + " bytes)");
+        }
+        failures.add(server.name() + ": " + (result instanceof EndpointResult.Answer a
+            ? "HTTP " + a.status() + " " + firstLine(a.body())
+            : ((EndpointResult.Failure) result).message()));
+      }
+    }
+    return new Result(false, String.join("; ", failures));
+  }
+
+  private static String firstLine(String body) {
+    String line = body == null ? "" : body.strip().lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) : line;
+  }
+}

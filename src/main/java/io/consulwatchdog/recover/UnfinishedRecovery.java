@@ -1,0 +1,60 @@
+package io.consulwatchdog.recover;
+
+import io.consulwatchdog.plan.RecoveryPlan;
+import io.consulwatchdog.plan.Step;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A recovery the journal shows as planned (not as a dry run) but never finished.
+ *
+ * @param plan the plan as journaled
+ * @param finished step index -> whether that step's end was recorded as a success
+ * @param dangling the index of a step whose start was recorded but not its end
+ */
+public record UnfinishedRecovery(RecoveryPlan plan, Map<Integer, Boolean> finished, Optional<Integer> dangling) {
+
+  public UnfinishedRecovery {
+    finished = Map.copyOf(finished);
+  }
+
+  /** Where a restarted watchdog may pick the recovery up, or why it must not. */
+  public sealed interface ResumePoint {
+    /** Run the plan from this step index on (the plan's size means: only verify). */
+    record Continue(int fromStep) implements ResumePoint {}
+
+    /** Do not run anything more: finish the recovery as FAILED for this reason. */
+    record Abandon(String reason) implements ResumePoint {}
+  }
+
+  /**
+   * Completed steps are never re-run; a failed step ends the recovery; a destructive step that started
+   * without a recorded end is never repeated; a non-destructive one is retried.
+   */
+  public ResumePoint resumePoint() {
+    for (Map.Entry<Integer, Boolean> e : finished.entrySet()) {
+      if (!e.getValue()) {
+        return new ResumePoint.Abandon("step " + (e.getKey() + 1) + " (" + describe(e.getKey())
+            + ") failed before the watchdog stopped");
+      }
+    }
+    if (dangling.isPresent()) {
+      int i = dangling.get();
+      Step step = plan.steps().get(i);
+      if (step.destructive()) {
+        return new ResumePoint.Abandon("step " + (i + 1) + " (" + step.describe() + ") started but its end was "
+            + "never recorded; it is destructive and is not repeated: an operator must check server state");
+      }
+      return new ResumePoint.Continue(i);
+    }
+    int next = 0;
+    while (next < plan.steps().size() && finished.containsKey(next)) {
+      next++;
+    }
+    return new ResumePoint.Continue(next);
+  }
+
+  private String describe(int index) {
+    return index < plan.steps().size() ? plan.steps().get(index).describe() : "?";
+  }
+}

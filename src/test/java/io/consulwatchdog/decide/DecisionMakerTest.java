@@ -1,0 +1,248 @@
+package io.consulwatchdog.decide;
+
+import static io.consulwatchdog.Fixtures.T0;
+import static io.consulwatchdog.Fixtures.verdict;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.consulwatchdog.Fixtures;
+import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.decide.Decision.Kind;
+import io.consulwatchdog.diagnose.DiagnosisCode;
+import io.consulwatchdog.diagnose.History;
+import io.consulwatchdog.diagnose.LeaderlessCause;
+import io.consulwatchdog.diagnose.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class DecisionMakerTest {
+  private final DecisionMaker maker = new DecisionMaker();
+  private final RecoveryConfig auto = Fixtures.recovery(RecoveryConfig.AUTO, List.of("restart-down-servers"));
+
+  /** Feeds one verdict per poll, pollEvery apart, carrying history and state; returns the last decision. */
+  private final class Run {
+    History history = History.empty();
+    WatchState state = WatchState.initial("dc1", T0);
+    Instant now = T0;
+    Decision last;
+
+    Decision poll(DiagnosisCode code, LeaderlessCause cause, RecoveryConfig config) {
+      Verdict v = verdict(code, cause, now);
+      history = history.record(v);
+      last = maker.decide(v, history, state, config, now);
+      state = last.next();
+      return last;
+    }
+
+    Decision polls(int n, DiagnosisCode code, Duration every, RecoveryConfig config) {
+      for (int i = 0; i < n; i++) {
+        poll(code, LeaderlessCause.VOTERS_DOWN, config);
+        now = now.plus(every);
+      }
+      return last;
+    }
+  }
+
+  @Test
+  void healthyIsIgnored() {
+    Run run = new Run();
+    Decision d = run.poll(DiagnosisCode.HEALTHY, LeaderlessCause.NONE, auto);
+    assertThat(d.kind()).isEqualTo(Kind.IGNORE);
+    assertThat(d.next().state()).isEqualTo(RecoveryState.IDLE);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = DiagnosisCode.class, names = {"UNOBSERVABLE", "ELECTION_IN_PROGRESS", "DEGRADED", "SPLIT_VIEW",
+      "HEALTHY"})
+  void neverRecoversOnCodesThatDoNotNeedIt(DiagnosisCode code) {
+    RecoveryConfig eager = new RecoveryConfig(RecoveryConfig.AUTO, List.of("restart-down-servers"),
+        Duration.ofSeconds(1), 1, Duration.ZERO, Duration.ZERO, 3, Duration.ofHours(1), Duration.ofSeconds(5), false);
+    Run run = new Run();
+    for (int i = 0; i < 50; i++) {
+      Decision d = run.poll(code, LeaderlessCause.NONE, eager);
+      run.now = run.now.plusSeconds(10);
+      assertThat(d.kind()).isNotIn(Kind.RECOVER, Kind.ALERT_ONLY, Kind.HOLD);
+      assertThat(d.next().state()).isEqualTo(RecoveryState.IDLE);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = DiagnosisCode.class, names = {"LEADERLESS", "QUORUM_LOST"})
+  void recoversOnlyAfterConfirmPollsConsecutivePolls(DiagnosisCode code) {
+    Run run = new Run();
+    assertThat(run.polls(1, code, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.WATCH);
+    assertThat(run.state.state()).isEqualTo(RecoveryState.SUSPECT);
+    assertThat(run.polls(1, code, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.WATCH);
+    Decision third = run.polls(1, code, Duration.ofSeconds(5), auto);
+    assertThat(third.kind()).isEqualTo(Kind.RECOVER);
+    assertThat(third.dryRun()).isFalse();
+    assertThat(third.next().state()).isEqualTo(RecoveryState.CONFIRMED);
+    assertThat(third.reason()).contains("3/3 polls");
+  }
+
+  @Test
+  void recoversOnlyAfterConfirmWindowHasPassed() {
+    RecoveryConfig windowed = new RecoveryConfig(RecoveryConfig.AUTO, List.of("restart-down-servers"),
+        Duration.ofSeconds(30), 2, Duration.ofSeconds(60), Duration.ofMinutes(10), 3, Duration.ofHours(1),
+        Duration.ofSeconds(20), false);
+    Run run = new Run();
+    // 7 polls, 10 s apart: the first at T0, the seventh at T0+60s.
+    for (int i = 0; i < 6; i++) {
+      assertThat(run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(10), windowed).kind())
+          .as("poll " + (i + 1)).isEqualTo(Kind.WATCH);
+    }
+    assertThat(run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(10), windowed).kind())
+        .isEqualTo(Kind.RECOVER);
+  }
+
+  @Test
+  void anUnobservablePollRestartsTheConfirmation() {
+    Run run = new Run();
+    run.polls(2, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), auto);
+    Decision blind = run.poll(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, auto);
+    assertThat(blind.kind()).isEqualTo(Kind.IGNORE);
+    assertThat(blind.reason()).contains("cannot see");
+    run.now = run.now.plusSeconds(5);
+    assertThat(run.polls(2, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.WATCH);
+    assertThat(run.polls(1, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.RECOVER);
+  }
+
+  @Test
+  void aNormalElectionBetweenBadPollsRestartsTheConfirmation() {
+    Run run = new Run();
+    run.polls(2, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), auto);
+    run.poll(DiagnosisCode.ELECTION_IN_PROGRESS, LeaderlessCause.NONE, auto);
+    assertThat(run.state.state()).isEqualTo(RecoveryState.IDLE);
+    assertThat(run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.WATCH);
+  }
+
+  @Test
+  void detectOnlyAlertsButNeverRecovers() {
+    RecoveryConfig detect = Fixtures.recovery(RecoveryConfig.DETECT_ONLY, List.of("restart-down-servers"));
+    Run run = new Run();
+    Decision d = run.polls(10, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), detect);
+    assertThat(d.kind()).isEqualTo(Kind.ALERT_ONLY);
+    assertThat(d.next().state()).isEqualTo(RecoveryState.CONFIRMED);
+  }
+
+  @Test
+  void dryRunDecidesARecoveryMarkedDryRun() {
+    RecoveryConfig dry = Fixtures.recovery(RecoveryConfig.DRY_RUN, List.of("restart-down-servers"));
+    Run run = new Run();
+    Decision d = run.polls(3, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), dry);
+    assertThat(d.kind()).isEqualTo(Kind.RECOVER);
+    assertThat(d.dryRun()).isTrue();
+    // After the plan is printed the state cools down, so the plan is not printed every poll.
+    run.state = run.state.dryRunPrinted("r1", run.now, dry);
+    assertThat(run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), dry).kind()).isEqualTo(Kind.HOLD);
+  }
+
+  @Test
+  void cooldownHoldsANewRecoveryUntilItEnds() {
+    Run run = new Run();
+    run.polls(3, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), auto);
+    run.state = run.state.recoveryStarted("r1", run.now).moveTo(RecoveryState.VERIFYING, run.now)
+        .recoveryFinished(true, run.now, auto);
+    assertThat(run.state.state()).isEqualTo(RecoveryState.COOLDOWN);
+    Decision held = run.polls(5, DiagnosisCode.QUORUM_LOST, Duration.ofMinutes(1), auto);
+    assertThat(held.kind()).isEqualTo(Kind.HOLD);
+    assertThat(held.reason()).contains("cooldown until");
+    run.now = T0.plus(Duration.ofMinutes(11));
+    assertThat(run.polls(1, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.RECOVER);
+  }
+
+  @Test
+  void healthyDuringCooldownStaysInCooldownThenGoesIdle() {
+    Run run = new Run();
+    run.state = run.state.moveTo(RecoveryState.CONFIRMED, T0).recoveryStarted("r1", T0)
+        .moveTo(RecoveryState.VERIFYING, T0).recoveryFinished(true, T0, auto);
+    assertThat(run.poll(DiagnosisCode.HEALTHY, LeaderlessCause.NONE, auto).next().state())
+        .isEqualTo(RecoveryState.COOLDOWN);
+    run.now = T0.plus(Duration.ofMinutes(10));
+    assertThat(run.poll(DiagnosisCode.HEALTHY, LeaderlessCause.NONE, auto).next().state())
+        .isEqualTo(RecoveryState.IDLE);
+  }
+
+  @Test
+  void maxFailuresWithinTheWindowEscalateUntilAcknowledged() {
+    Run run = new Run();
+    for (int i = 1; i <= 3; i++) {
+      Decision d = run.polls(1, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), auto);
+      if (i == 1) {
+        d = run.polls(2, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), auto);
+      }
+      assertThat(d.kind()).as("failure " + i).isEqualTo(Kind.RECOVER);
+      run.state = run.state.recoveryStarted("r" + i, run.now).recoveryFinished(false, run.now, auto);
+      run.now = run.now.plus(Duration.ofMinutes(11));
+    }
+    assertThat(run.state.state()).isEqualTo(RecoveryState.ESCALATED);
+    assertThat(run.state.escalated()).isTrue();
+    Decision held = run.polls(3, DiagnosisCode.QUORUM_LOST, Duration.ofMinutes(30), auto);
+    assertThat(held.kind()).isEqualTo(Kind.HOLD);
+    assertThat(held.reason()).contains("consul-watchdog ack dc1");
+
+    run.state = run.state.acknowledged(run.now);
+    assertThat(run.state.state()).isEqualTo(RecoveryState.IDLE);
+    assertThat(run.state.acknowledgedAt()).contains(run.now);
+    assertThat(run.polls(1, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.RECOVER);
+  }
+
+  @Test
+  void aHealthyClusterClearsAnEscalation() {
+    Run run = new Run();
+    run.state = new WatchState("dc1", RecoveryState.ESCALATED, T0, java.util.Optional.of("r3"),
+        java.util.Optional.empty(), List.of(T0, T0, T0), true, java.util.Optional.empty());
+    assertThat(run.poll(DiagnosisCode.DEGRADED, LeaderlessCause.NONE, auto).kind()).isEqualTo(Kind.HOLD);
+    Decision d = run.poll(DiagnosisCode.HEALTHY, LeaderlessCause.NONE, auto);
+    assertThat(d.kind()).isEqualTo(Kind.IGNORE);
+    assertThat(d.next().state()).isEqualTo(RecoveryState.IDLE);
+    assertThat(d.next().escalated()).isFalse();
+    assertThat(d.next().recentFailures()).isEmpty();
+  }
+
+  @Test
+  void failuresOutsideTheWindowDoNotEscalate() {
+    WatchState s = WatchState.initial("dc1", T0);
+    Instant t = T0;
+    for (int i = 0; i < 3; i++) {
+      s = s.moveTo(RecoveryState.CONFIRMED, t).recoveryStarted("r" + i, t).recoveryFinished(false, t, auto);
+      assertThat(s.state()).isEqualTo(RecoveryState.FAILED);
+      t = t.plus(Duration.ofMinutes(40));
+    }
+    assertThat(s.recentFailures()).hasSize(2);
+  }
+
+  @Test
+  void failedRecoveryWaitsForTheCooldownBeforeRetrying() {
+    Run run = new Run();
+    run.polls(3, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), auto);
+    run.state = run.state.recoveryStarted("r1", run.now).recoveryFinished(false, run.now, auto);
+    assertThat(run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.HOLD);
+    assertThat(run.state.state()).isEqualTo(RecoveryState.FAILED);
+    run.now = run.now.plus(Duration.ofMinutes(10));
+    assertThat(run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.RECOVER);
+  }
+
+  @Test
+  void aRecoveryUnderWayIsNeverStartedAgain() {
+    Run run = new Run();
+    run.polls(3, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), auto);
+    run.state = run.state.recoveryStarted("r1", run.now);
+    Decision d = run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), auto);
+    assertThat(d.kind()).isEqualTo(Kind.HOLD);
+    assertThat(d.reason()).contains("r1");
+  }
+
+  @Test
+  void decideIsPureForTheSameInputs() {
+    Verdict v = verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0);
+    History h = History.empty().record(v);
+    WatchState s = WatchState.initial("dc1", T0);
+    assertThat(maker.decide(v, h, s, auto, T0)).isEqualTo(maker.decide(v, h, s, auto, T0));
+    // History without the verdict is completed the same way.
+    assertThat(maker.decide(v, History.empty(), s, auto, T0)).isEqualTo(maker.decide(v, h, s, auto, T0));
+  }
+}

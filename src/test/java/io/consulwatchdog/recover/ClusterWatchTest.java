@@ -1,0 +1,237 @@
+package io.consulwatchdog.recover;
+
+import static io.consulwatchdog.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.consulwatchdog.Fixtures;
+import io.consulwatchdog.Fixtures.MutableClock;
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.daemon.ClusterMonitor;
+import io.consulwatchdog.decide.Decision;
+import io.consulwatchdog.decide.DecisionMaker;
+import io.consulwatchdog.decide.RecoveryState;
+import io.consulwatchdog.execute.ExecutionResult;
+import io.consulwatchdog.metrics.WatchdogMetrics;
+import io.consulwatchdog.observe.TopologyStore;
+import io.consulwatchdog.plan.Planner;
+import io.consulwatchdog.plan.RecoveryPlan;
+import io.consulwatchdog.plan.Step;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterWatchTest {
+  private static final Duration T = Duration.ofSeconds(20);
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(T0);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
+  private FakeWorld world;
+  private AuditJournal journal;
+
+  private ClusterWatch watch(String mode, String... running) {
+    ClusterConfig cluster = Fixtures.cluster(Fixtures.recovery(mode, List.of("restart-down-servers")),
+        Fixtures.threeServers(), List.of());
+    if (world == null) {
+      world = new FakeWorld(cluster, clock, running);
+    }
+    journal = new AuditJournal(dir, "dc1", clock);
+    ClusterMonitor monitor = new ClusterMonitor(cluster, world.observer(), world.diagnoser(), new TopologyStore(dir),
+        metrics, clock);
+    PlanRunner runner = new PlanRunner(cluster, world::executor, world.observer(), world.leaderRead(), journal,
+        metrics, clock, clock::advance, Duration.ofSeconds(1));
+    return new ClusterWatch(monitor, new DecisionMaker(), new Planner(), runner, new TopologyStore(dir), journal,
+        new WatchStateStore(dir), metrics, clock);
+  }
+
+  private ClusterWatch.Tick tick(ClusterWatch w) {
+    ClusterWatch.Tick t = w.tick();
+    clock.advance(Duration.ofSeconds(5));
+    return t;
+  }
+
+  private double count(String name) {
+    return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  @Test
+  void autoModeHealsTwoOfThreeDownAfterConfirmation() {
+    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.WATCH);
+    assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.WATCH);
+    assertThat(w.state().state()).isEqualTo(RecoveryState.SUSPECT);
+    assertThat(world.calls).isEmpty();
+
+    ClusterWatch.Tick third = tick(w);
+    assertThat(third.decision().kind()).isEqualTo(Decision.Kind.RECOVER);
+    assertThat(third.plan()).isPresent();
+    assertThat(third.run().orElseThrow().succeeded()).isTrue();
+    assertThat(world.calls).containsExactly("s2:start", "s3:start");
+    assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
+    assertThat(w.state().recoveryId()).contains(third.plan().get().id());
+    assertThat(new WatchStateStore(dir).load("dc1")).contains(w.state());
+
+    List<AuditEvent> events = journal.read();
+    assertThat(events.get(0).event()).isEqualTo(AuditEvent.RECOVERY_PLANNED);
+    assertThat(events.get(events.size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(count("consul_watchdog_recoveries_started")).isEqualTo(1);
+    assertThat(count("consul_watchdog_recoveries_succeeded")).isEqualTo(1);
+    assertThat(registry.get("consul_watchdog_recovery_state").tag("state", "COOLDOWN").gauge().value()).isEqualTo(1);
+
+    assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.IGNORE);
+    assertThat(world.calls).hasSize(2);
+  }
+
+  @Test
+  void dryRunPrintsThePlanOnceAndTouchesNothing() {
+    ClusterWatch w = watch(RecoveryConfig.DRY_RUN, "s1");
+    tick(w);
+    tick(w);
+    ClusterWatch.Tick third = tick(w);
+    assertThat(third.decision().dryRun()).isTrue();
+    assertThat(third.plan()).isPresent();
+    assertThat(third.run()).isEmpty();
+    assertThat(world.calls).isEmpty();
+    assertThat(world.running).containsExactly("s1");
+    assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
+    assertThat(journal.read()).extracting(AuditEvent::event)
+        .containsExactly(AuditEvent.RECOVERY_PLANNED, AuditEvent.RECOVERY_FINISHED);
+    assertThat(journal.read().get(0).dryRun()).isTrue();
+    assertThat(journal.read().get(1).outcome()).isEqualTo(AuditEvent.DRY_RUN);
+    assertThat(count("consul_watchdog_dry_run_plans")).isEqualTo(1);
+
+    assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.HOLD);
+    assertThat(journal.read()).hasSize(2);
+    assertThat(journal.unfinished()).isEmpty();
+  }
+
+  @Test
+  void detectOnlyNeverPlans() {
+    ClusterWatch w = watch(RecoveryConfig.DETECT_ONLY, "s1");
+    for (int i = 0; i < 10; i++) {
+      tick(w);
+    }
+    assertThat(w.state().state()).isEqualTo(RecoveryState.CONFIRMED);
+    assertThat(world.calls).isEmpty();
+    assertThat(journal.read()).isEmpty();
+  }
+
+  @Test
+  void aBlindWatchdogNeverActs() {
+    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    world.blind = true;
+    for (int i = 0; i < 10; i++) {
+      assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.IGNORE);
+    }
+    assertThat(w.state().state()).isEqualTo(RecoveryState.IDLE);
+    assertThat(world.calls).isEmpty();
+  }
+
+  @Test
+  void theReProbeCancelsARecoveryWhenTheClusterHealedMeanwhile() {
+    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    world.onObserve = n -> {
+      if (n == 4) { // the re-probe of the third tick
+        world.running.addAll(List.of("s2", "s3"));
+      }
+    };
+    tick(w);
+    tick(w);
+    ClusterWatch.Tick third = tick(w);
+    assertThat(third.decision().kind()).isEqualTo(Decision.Kind.RECOVER);
+    assertThat(third.plan()).isEmpty();
+    assertThat(third.verdict().leader()).isPresent();
+    assertThat(world.calls).isEmpty();
+    assertThat(journal.read()).isEmpty();
+    assertThat(w.state().state()).isEqualTo(RecoveryState.IDLE);
+  }
+
+  @Test
+  void repeatedFailuresEscalate() {
+    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    world.failing.add("s2:start");
+    int recoveries = 0;
+    for (int i = 0; i < 40 && w.state().state() != RecoveryState.ESCALATED; i++) {
+      if (tick(w).run().isPresent()) {
+        recoveries++;
+        clock.advance(Duration.ofMinutes(10));
+      }
+    }
+    assertThat(recoveries).isEqualTo(3);
+    assertThat(w.state().state()).isEqualTo(RecoveryState.ESCALATED);
+    assertThat(count("consul_watchdog_recoveries_failed")).isEqualTo(3);
+    assertThat(count("consul_watchdog_escalations")).isEqualTo(1);
+    assertThat(world.calls).containsExactly("s2:start", "s2:start", "s2:start");
+    tick(w);
+    assertThat(world.calls).hasSize(3);
+
+    // An operator acknowledges through state.json (as `consul-watchdog ack` does): the watch adopts it.
+    WatchStateStore store = new WatchStateStore(dir);
+    store.save(store.load("dc1").orElseThrow().acknowledged(clock.instant()));
+    world.failing.clear();
+    for (int i = 0; i < 3; i++) {
+      tick(w);
+    }
+    assertThat(world.calls).endsWith("s2:start", "s3:start");
+    assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
+  }
+
+  /** A plan as the crashed watchdog journaled it. */
+  private RecoveryPlan crashedPlan() {
+    return new RecoveryPlan("r-crash", "dc1", "restart-down-servers", "test", T0, List.of(
+        new Step.StopAgent("s1", T), new Step.StartAgent("s2", T), new Step.WaitForServerUp("s2", T),
+        new Step.StartAgent("s3", T), new Step.WaitForServerUp("s3", T), new Step.WaitForLeader(T)));
+  }
+
+  private void journalCrash(RecoveryPlan plan, int completed, boolean startNext) {
+    AuditJournal crashed = new AuditJournal(dir, "dc1", clock);
+    crashed.recoveryPlanned(plan, false);
+    for (int i = 0; i < completed; i++) {
+      crashed.stepStarted(plan.id(), i, plan.steps().get(i));
+      crashed.stepFinished(plan.id(), i, plan.steps().get(i), ExecutionResult.ok("", "", Duration.ZERO));
+    }
+    if (startNext) {
+      crashed.stepStarted(plan.id(), completed, plan.steps().get(completed));
+    }
+  }
+
+  @Test
+  void aRestartAfterACrashInADestructiveStepDoesNotRepeatIt() {
+    journalCrash(crashedPlan(), 0, true); // died while stopping s1
+    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    Optional<RunResult> resumed = w.resumeUnfinished();
+    assertThat(resumed.orElseThrow().succeeded()).isFalse();
+    assertThat(resumed.get().reason()).contains("stop agent s1").contains("not repeated");
+    assertThat(world.calls).isEmpty();
+    assertThat(w.state().state()).isEqualTo(RecoveryState.FAILED);
+    assertThat(journal.unfinished()).isEmpty();
+    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.FAILED);
+  }
+
+  @Test
+  void aRestartAfterACrashInAWaitContinuesWithoutRerunningCompletedSteps() {
+    journalCrash(crashedPlan(), 2, true); // stop s1 and start s2 done, died waiting for s2
+    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1", "s2");
+    Optional<RunResult> resumed = w.resumeUnfinished();
+    assertThat(resumed.orElseThrow().succeeded()).as(resumed.get().reason()).isTrue();
+    assertThat(world.calls).containsExactly("s3:start");
+    assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
+    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(w.resumeUnfinished()).isEmpty();
+  }
+
+  @Test
+  void aRestartInAnotherModeAbandonsTheUnfinishedRecovery() {
+    journalCrash(crashedPlan(), 2, false);
+    ClusterWatch w = watch(RecoveryConfig.DRY_RUN, "s1", "s2");
+    RunResult resumed = w.resumeUnfinished().orElseThrow();
+    assertThat(resumed.succeeded()).isFalse();
+    assertThat(resumed.reason()).contains("mode dry-run");
+    assertThat(world.calls).isEmpty();
+  }
+}
