@@ -33,6 +33,8 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 public final class SshClientPool implements AutoCloseable {
   private final SshClient client;
   private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+  /** One lock per target, so that a slow connect to one host never holds up the others. */
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
   /** Creates and starts the shared client. */
   public SshClientPool() {
@@ -47,7 +49,7 @@ public final class SshClientPool implements AutoCloseable {
   /** Returns an open, authenticated session for the target, connecting when needed. */
   ClientSession session(SshExecutorConfig config) throws SshFailure {
     String key = key(config);
-    synchronized (sessions) {
+    synchronized (locks.computeIfAbsent(key, k -> new Object())) {
       ClientSession existing = sessions.get(key);
       if (existing != null && existing.isOpen() && existing.isAuthenticated()) {
         return existing;
