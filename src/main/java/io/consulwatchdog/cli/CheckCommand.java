@@ -1,5 +1,6 @@
 package io.consulwatchdog.cli;
 
+import io.consulwatchdog.json.JsonMapper;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
@@ -71,7 +72,7 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      out.println(Json.mapper().writeValueAsString(results.size() == 1 ? results.get(0) : results));
+      out.println(JsonMapper.pretty().writeValueAsString(results.size() == 1 ? results.get(0) : results));
       out.flush();
     }
     return exit;

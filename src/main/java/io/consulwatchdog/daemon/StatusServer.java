@@ -21,7 +21,7 @@ public final class StatusServer implements AutoCloseable {
     int colon = listenAddress.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listenAddress.substring(0, colon),
         Integer.parseInt(listenAddress.substring(colon + 1)));
-    ObjectMapper json = io.consulwatchdog.cli.Json.mapper();
+    ObjectMapper json = io.consulwatchdog.json.JsonMapper.pretty();
     server = HttpServer.create(address, 16);
     server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
         registry.scrape()));

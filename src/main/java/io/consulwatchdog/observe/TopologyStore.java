@@ -1,9 +1,6 @@
 package io.consulwatchdog.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,9 +18,7 @@ import java.util.Optional;
  * recovery can name servers that no longer answer.
  */
 public final class TopologyStore {
-  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module())
-      .registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = io.consulwatchdog.json.JsonMapper.pretty();
 
   private final Path stateDir;
 

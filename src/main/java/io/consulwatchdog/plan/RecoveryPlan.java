@@ -1,5 +1,6 @@
 package io.consulwatchdog.plan;
 
+import io.consulwatchdog.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,7 @@ public record RecoveryPlan(String id, String cluster, String strategy, String re
   /** The plan as one line of JSON. */
   public String toJson() {
     try {
-      return PlanJson.mapper().writeValueAsString(this);
+      return JsonMapper.compact().writeValueAsString(this);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise plan " + id, e);
     }
@@ -46,7 +47,7 @@ public record RecoveryPlan(String id, String cluster, String strategy, String re
   /** Reads a plan written by {@link #toJson}. */
   public static RecoveryPlan fromJson(String json) {
     try {
-      return PlanJson.mapper().readValue(json, RecoveryPlan.class);
+      return JsonMapper.compact().readValue(json, RecoveryPlan.class);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a recovery plan: " + e.getOriginalMessage(), e);
     }

@@ -1,9 +1,9 @@
 package io.consulwatchdog.recover;
 
+import io.consulwatchdog.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consulwatchdog.execute.ExecutionResult;
-import io.consulwatchdog.plan.PlanJson;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import java.io.IOException;
@@ -32,7 +32,7 @@ public final class AuditJournal {
   /** Longest stdout or stderr kept per step. */
   public static final int MAX_OUTPUT = 4000;
   private static final Logger log = LoggerFactory.getLogger(AuditJournal.class);
-  private static final ObjectMapper JSON = PlanJson.mapper();
+  private static final ObjectMapper JSON = JsonMapper.compact();
 
   private final Path file;
   private final String cluster;

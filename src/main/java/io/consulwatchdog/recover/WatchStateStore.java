@@ -1,8 +1,8 @@
 package io.consulwatchdog.recover;
 
+import io.consulwatchdog.json.JsonMapper;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consulwatchdog.decide.WatchState;
-import io.consulwatchdog.plan.PlanJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /** Persists each cluster's {@link WatchState} to {@code <stateDir>/<cluster>/state.json}, atomically. */
 public final class WatchStateStore {
-  private static final ObjectMapper JSON = PlanJson.mapper();
+  private static final ObjectMapper JSON = JsonMapper.compact();
   private final Path stateDir;
 
   /** A store under the watchdog's state directory. */

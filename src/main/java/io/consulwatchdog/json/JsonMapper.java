@@ -1,4 +1,4 @@
-package io.consulwatchdog.plan;
+package io.consulwatchdog.json;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,17 +6,22 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The JSON mapper for plans, the audit journal and the watch state: ISO times, compact, Optional-aware. */
-public final class PlanJson {
-  private PlanJson() {}
+/** The project's one Jackson setup: ISO-8601 instants and durations, Optional-aware, lenient on reading. */
+public final class JsonMapper {
+  private JsonMapper() {}
 
-  /** A new mapper that writes one-line JSON with ISO-8601 instants and durations. */
-  public static ObjectMapper mapper() {
+  /** A mapper that writes compact one-line JSON (plans, audit journal, state files). */
+  public static ObjectMapper compact() {
     return new ObjectMapper()
         .registerModule(new Jdk8Module())
         .registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  /** A mapper that writes indented JSON for people (command output, /health, topology.json). */
+  public static ObjectMapper pretty() {
+    return compact().enable(SerializationFeature.INDENT_OUTPUT);
   }
 }
