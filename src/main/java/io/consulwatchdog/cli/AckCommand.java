@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
 
 /** `consul-watchdog ack`: an operator acknowledges an escalated cluster so automatic recovery may resume. */
 @Command(name = "ack", mixinStandardHelpOptions = true,
+    header = "Acknowledge an ESCALATED cluster so that automatic recovery may act again.",
     description = {
-      "Acknowledge an ESCALATED cluster: clear the escalation in its state.json and record the",
-      "acknowledgement in its audit journal. A running daemon picks it up at its next poll."
+      "Acknowledge an ESCALATED cluster: clear the escalation in its state.json and record the acknowledgement in its audit journal. A running daemon picks it up at its next poll."
     },
     footer = {"", "Exit codes: 0 acknowledged or nothing to acknowledge, 64 usage, 78 config.",
         "", "Example:", "  consul-watchdog ack --config /etc/consul-watchdog/config.yml dc1 --note 'disk replaced'"})

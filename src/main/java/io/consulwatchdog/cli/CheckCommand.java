@@ -23,9 +23,9 @@ import picocli.CommandLine.Parameters;
 
 /** `consul-watchdog check`: observe once, diagnose, print the verdict, exit with its code. */
 @Command(name = "check", mixinStandardHelpOptions = true,
+    header = "Observe once, diagnose, print the verdict; the exit code tells the state.",
     description = {
-      "Observe every server once, diagnose the cluster and print the verdict with its evidence.",
-      "Never changes anything. Works with a config file or ad hoc with --server URLs."
+      "Observe every server once, diagnose the cluster and print the verdict with its evidence. Never changes anything. Works with a config file or ad hoc with --server URLs."
     },
     footer = {"", "Exit codes:",
         "  0  healthy",

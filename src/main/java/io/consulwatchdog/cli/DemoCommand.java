@@ -12,11 +12,9 @@ import picocli.CommandLine.Option;
 
 /** `consul-watchdog demo`: build a local Consul cluster, break it, and watch the watchdog heal it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "Build a real local Consul cluster, break it, and watch the watchdog heal it.",
     description = {
-      "Start a real 3-server Consul cluster on loopback addresses (127.x.y.z), write keys, start the",
-      "watchdog on it, break the cluster, and show the watchdog's answer as a live timeline. Every",
-      "process and cluster file is removed at the end, also on Ctrl-C; the audit journal and a metrics",
-      "snapshot are left in --output for reading.",
+      "Start a real 3-server Consul cluster on loopback addresses (127.x.y.z), write keys, start the watchdog on it, break the cluster, and show the watchdog's answer as a live timeline. Every process and cluster file is removed at the end, also on Ctrl-C; the audit journal and a metrics snapshot are left in --output for reading.",
       "",
       "Scenarios:",
       "  replace-two  two of three servers replaced by fresh ones (issue 993 today): peers-json heals it",

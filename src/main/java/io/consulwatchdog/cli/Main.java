@@ -9,14 +9,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Watches HashiCorp Consul server clusters, tells a normal leader election from a cluster stuck",
-      "without a leader (hashicorp/consul#993), and heals it through guarded, audited recoveries."
+      "Watches HashiCorp Consul server clusters, tells a normal leader election from a cluster stuck without a leader (hashicorp/consul#993), and heals it through guarded, audited recoveries.",
+      "",
+      "Start with: consul-watchdog check --server http://HOST:8500 (one --server per Consul server), then write a config (config/consul-watchdog.example.yml), check it with validate, and run the daemon in detect-only mode first."
     },
     subcommands = {CommandLine.HelpCommand.class},
     footer = {
       "",
-      "Exit codes: 0 ok/healthy, 1 degraded, 2 leaderless or quorum lost, 3 unobservable,",
-      "64 usage error, 66 input file missing, 70 internal error, 78 configuration error."
+      "Exit codes: 0 ok/healthy, 1 degraded, 2 leaderless or quorum lost, 3 unobservable, 64 usage error, 66 input file missing, 70 internal error, 78 configuration error.",
+      "Run 'consul-watchdog help COMMAND' for a command's options."
     })
 public final class Main implements Runnable {
 

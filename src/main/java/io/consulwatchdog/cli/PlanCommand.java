@@ -37,9 +37,9 @@ import picocli.CommandLine.Parameters;
 
 /** `consul-watchdog plan`: observe now, diagnose, and print the recovery plan the watchdog would run, or why none. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
+    header = "Print the recovery plan the watchdog would run now, or why there is none.",
     description = {
-      "Observe every server once, diagnose the cluster and print the recovery plan the watchdog would run",
-      "now (the very plan object, step by step), or why there is none. Never changes anything."
+      "Observe every server once, diagnose the cluster and print the recovery plan the watchdog would run now (the very plan object, step by step), or why there is none. Never changes anything."
     },
     footer = {"", "Exit codes: 0 a plan was printed or nothing needs recovery, 2 recovery is needed but no strategy",
         "fits (see the reasons), 3 the cluster cannot be observed, 64 usage, 78 config.",

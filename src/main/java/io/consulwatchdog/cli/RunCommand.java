@@ -12,10 +12,9 @@ import picocli.CommandLine.Option;
 
 /** `consul-watchdog run`: the daemon. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+    header = "Run the watchdog daemon (polls, /metrics, /health, recoveries).",
     description = {
-      "Run the watchdog daemon: poll every cluster on its schedule, log each change of state,",
-      "serve /metrics (Prometheus) and /health, and recover as each cluster's recovery.mode allows",
-      "(detect-only by default). Stops cleanly on SIGTERM or Ctrl-C."
+      "Run the watchdog daemon: poll every cluster on its schedule, log each change of state, serve /metrics (Prometheus) and /health, and recover as each cluster's recovery.mode allows (detect-only by default). Stops cleanly on SIGTERM or Ctrl-C."
     },
     footer = {"", "Example:", "  consul-watchdog run --config /etc/consul-watchdog/config.yml"})
 public final class RunCommand implements Callable<Integer> {

@@ -5,5 +5,6 @@ public sealed interface ExecutorConfig
     permits LocalExecutorConfig, SshExecutorConfig, SystemdExecutorConfig, NoExecutorConfig {
 
   /** The executor kind as written in the config file ("local", "ssh", "systemd", "none"). */
+  @com.fasterxml.jackson.annotation.JsonProperty("type")
   String type();
 }

@@ -1,0 +1,62 @@
+package io.consulwatchdog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return new Run(cl.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEveryCommandWithOneLineSummaries() {
+    Run r = run("--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("check ", "run ", "validate ", "plan ", "ack ", "demo ", "Exit codes:");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    assertThat(run().exit()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void validatePrintsEffectiveConfigWithTheTokenMasked() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "very-secret-acl-token\n");
+    Path config = dir.resolve("c.yml");
+    Files.writeString(config, "clusters:\n  - name: dc1\n    acl_token: {file: " + token + "}\n    servers:\n"
+        + "      - name: s1\n        http_address: http://127.0.0.1:8500\n");
+    Run r = run("validate", "--config", config.toString());
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("poll_interval: \"5s\"").contains("type: \"none\"").contains("******")
+        .doesNotContain("very-secret-acl-token");
+    assertThat(r.err()).doesNotContain("very-secret-acl-token");
+  }
+
+  @Test
+  void configErrorsExit78AndMissingFilesExit66() throws Exception {
+    Path config = dir.resolve("bad.yml");
+    Files.writeString(config, "clusters:\n  - name: dc1\n    servers: []\n");
+    Run bad = run("validate", "--config", config.toString());
+    assertThat(bad.exit()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(bad.err()).contains(config + ": clusters[0].servers: must list at least one server");
+    assertThat(run("validate", "--config", dir.resolve("none.yml").toString()).exit()).isEqualTo(ExitCodes.NO_INPUT);
+  }
+}
