@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
       "Start a real 3-server Consul cluster on loopback addresses (127.x.y.z), write keys, start the watchdog on it, break the cluster, and show the watchdog's answer as a live timeline. Every process and cluster file is removed at the end, also on Ctrl-C; the audit journal and a metrics snapshot are left in --output for reading.",
       "",
       "Scenarios:",
-      "  replace-two  two of three servers replaced by fresh ones (issue 993 today): peers-json heals it",
-      "  kill-two     two of three servers crash, data kept: restart-down-servers heals it",
-      "  leader-kill  the leader crashes: a normal election, the watchdog must do nothing",
-      "  dry-run      the stuck state in dry-run mode: the plan is printed, the cluster left broken"
+      "  replace-two  2 of 3 servers replaced by fresh ones (#993): peers-json heals",
+      "  kill-two     2 of 3 servers crash, data kept: restart-down-servers heals",
+      "  leader-kill  the leader crashes: a normal election, nothing to do",
+      "  dry-run      the #993 state in dry-run mode: plan printed, cluster left as is"
     },
     footer = {"", "Exit codes: 0 the watchdog did what the scenario expects, 1 it did not, 69 no Consul binary."})
 public final class DemoCommand implements Callable<Integer> {
