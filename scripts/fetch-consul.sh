@@ -51,6 +51,8 @@ fi
 apt_opts=(-o "Dir::Etc::SourceList=$work/etc/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
           -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work" -o "Dir::Cache::archives=$work/archives"
           -o "APT::Get::List-Cleanup=false" -o "Debug::NoLocking=true")
+# as root apt would download as _apt, which cannot write to a private folder under $HOME
+[ "$(id -u)" = 0 ] && apt_opts+=(-o "APT::Sandbox::User=root")
 log "apt-get update (private lists under $work)"
 for attempt in 1 2 3; do
   if apt-get "${apt_opts[@]}" -qq update >&2; then break; fi
