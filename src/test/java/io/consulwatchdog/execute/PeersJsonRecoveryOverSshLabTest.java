@@ -1,5 +1,7 @@
 package io.consulwatchdog.execute;
 
+import static io.consulwatchdog.execute.PeersJsonRecoveryScenario.peersJsonBytes;
+import static io.consulwatchdog.execute.PeersJsonRecoveryScenario.stepNumber;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.ClusterConfig;
@@ -77,8 +79,6 @@ class PeersJsonRecoveryOverSshLabTest {
       String survivorCtl = "'" + lab.server(survivor).ctlScript() + "'";
       String peers = lab.server(survivor).dataDir() + "/raft/peers.json";
       String tmp = lab.server(survivor).dataDir() + "/raft/.peers.json.consul-watchdog-tmp";
-      Step.WritePeersJson write = plan.steps().stream().filter(Step.WritePeersJson.class::isInstance)
-          .map(Step.WritePeersJson.class::cast).findFirst().orElseThrow();
       assertThat(described).contains(
           String.format("  %2d. via: %s%s 'stop'", stepNumber(plan, Step.StopAgent.class, survivor), via, survivorCtl),
           String.format("  %2d. via: %s%s 'start'", stepNumber(plan, Step.StartAgent.class, survivor), via,
@@ -86,19 +86,8 @@ class PeersJsonRecoveryOverSshLabTest {
           String.format("  %2d. via: %s'install' '-m' '0644' '-T' '/dev/null' '%s' && 'chown' '--reference=%s' '--' "
               + "'%s' && 'dd' 'of=%s' 'conv=fsync' 'status=none' && 'mv' '-f' '-T' '--' '%s' '%s' (stdin: %d bytes)",
               stepNumber(plan, Step.WritePeersJson.class, survivor), via, tmp,
-              lab.server(survivor).dataDir() + "/raft", tmp, tmp, tmp, peers, write.content().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+              lab.server(survivor).dataDir() + "/raft", tmp, tmp, tmp, peers, peersJsonBytes(plan)));
       described.forEach(line -> System.out.println("e2e ssh: " + line));
     }
-  }
-
-  /** The 1-based number of the plan's step of that kind for that server. */
-  static int stepNumber(RecoveryPlan plan, Class<? extends Step.AgentStep> kind, String server) {
-    for (int i = 0; i < plan.steps().size(); i++) {
-      Step step = plan.steps().get(i);
-      if (kind.isInstance(step) && ((Step.AgentStep) step).server().equals(server)) {
-        return i + 1;
-      }
-    }
-    throw new AssertionError("no " + kind.getSimpleName() + " step for " + server + " in\n" + plan.render());
   }
 }

@@ -23,6 +23,7 @@ import io.consulwatchdog.recover.ClusterWatch;
 import io.consulwatchdog.recover.HttpLeaderRead;
 import io.consulwatchdog.recover.PlanDescriber;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -173,8 +174,8 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
     assertThat(writes).isNotEmpty();
     assertThat(writes.get(0).server()).isEqualTo(survivor);
     List<Call> written = calls(AgentOperation.WriteFile.class);
-    assertThat(written).extracting(Call::server).containsExactlyElementsOf(writes.stream().map(Step.WritePeersJson::server)
-        .toList());
+    assertThat(written).extracting(Call::server)
+        .containsExactlyElementsOf(writes.stream().map(Step.WritePeersJson::server).toList());
     for (Call call : written) {
       AgentOperation.WriteFile op = (AgentOperation.WriteFile) call.operation();
       assertThat(op.path()).isEqualTo(lab.server(call.server()).dataDir() + "/raft/peers.json");
@@ -221,6 +222,22 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
     assertThat(next).isEqualTo(all.size());
     assertThat(via).containsExactlyElementsOf(ran);
     return via;
+  }
+
+  /** The 1-based number of the plan's step of that kind for that server. */
+  static int stepNumber(RecoveryPlan plan, Class<? extends Step.AgentStep> kind, String server) {
+    for (int i = 0; i < plan.steps().size(); i++) {
+      Step step = plan.steps().get(i);
+      if (kind.isInstance(step) && ((Step.AgentStep) step).server().equals(server)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError("no " + kind.getSimpleName() + " step for " + server + " in\n" + plan.render());
+  }
+  /** The size in bytes of the peers.json the plan writes. */
+  static int peersJsonBytes(RecoveryPlan plan) {
+    return plan.steps().stream().filter(Step.WritePeersJson.class::isInstance).map(Step.WritePeersJson.class::cast)
+        .findFirst().orElseThrow().content().getBytes(StandardCharsets.UTF_8).length;
   }
 
   private AgentExecutor recording(String server, AgentExecutor real) {
