@@ -1,0 +1,93 @@
+package io.consulwatchdog.execute;
+
+import static io.consulwatchdog.execute.PeersJsonRecoveryScenario.peersJsonBytes;
+import static io.consulwatchdog.execute.PeersJsonRecoveryScenario.stepNumber;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.SshExecutorConfig;
+import io.consulwatchdog.lab.ConsulLabExtension;
+import io.consulwatchdog.lab.LabCluster;
+import io.consulwatchdog.lab.LabServer;
+import io.consulwatchdog.plan.RecoveryPlan;
+import io.consulwatchdog.plan.Step;
+import io.consulwatchdog.recover.ClusterWatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 4 acceptance, SSH: a real 3-server Consul 1.8.7 cluster whose servers the watchdog controls only
+ * through a real OpenSSH sshd (their ctl.sh as remote commands, file operations as remote commands) heals
+ * from two of three servers replaced for good with the peers-json strategy, keeping every key.
+ */
+@Tag("lab")
+@ExtendWith(ConsulLabExtension.class)
+class PeersJsonRecoveryOverSshLabTest {
+  private static final String USER = System.getProperty("user.name");
+
+  @TempDir Path sshDir;
+  @TempDir Path stateDir;
+
+  /** Each server's ctl.sh run over SSH as the lab user; no prefix for file commands (the lab user owns the files). */
+  private static SshExecutorConfig ssh(SshdLab sshd, LabServer server) {
+    String ctl = server.ctlScript().toString();
+    return sshd.config("id_ed25519", sshd.knownHosts, false, List.of(ctl, "stop"), List.of(ctl, "start"),
+        List.of(ctl, "restart"), List.of());
+  }
+
+  @Test
+  void healsTwoOfThreeReplacedOverSsh(LabCluster lab) throws Exception {
+    try (SshdLab sshd = SshdLab.start(sshDir);
+        ExecutorResources resources = new ExecutorResources();
+        PeersJsonRecoveryScenario scenario = new PeersJsonRecoveryScenario(lab, stateDir)) {
+      scenario.writeKeysAndRememberTopology(scenario.cluster(s -> ssh(sshd, s)));
+      String survivor = scenario.replaceAllButOne();
+      ClusterConfig cluster = scenario.cluster(s -> ssh(sshd, s));
+      ClusterWatch watch = scenario.watch(cluster, s -> AgentExecutors.create(s, resources));
+
+      Duration took = scenario.tickUntilRecoveryFinished(watch);
+      System.out.printf("e2e ssh: peers-json recovery finished in %d ms%n", took.toMillis());
+
+      scenario.assertHealedByPeersJson(watch, cluster, survivor, SshExecutor.class);
+      String via = "ssh " + USER + "@127.0.0.1:" + sshd.port + ": ";
+      RecoveryPlan plan = scenario.plan(cluster);
+      assertThat(scenario.calls()).allSatisfy(c -> {
+        assertThat(c.executor()).isEqualTo(SshExecutor.class);
+        assertThat(c.description()).startsWith(via);
+        assertThat(c.result().success()).as(c.server() + " " + c.operation().name() + ": " + c.result().error())
+            .isTrue();
+      });
+      // the servers were stopped and started by their ctl.sh, run by sshd
+      assertThat(scenario.calls(AgentOperation.Stop.class)).extracting(PeersJsonRecoveryScenario.Call::server)
+          .containsExactlyInAnyOrderElementsOf(lab.servers().stream().map(LabServer::name).toList());
+      assertThat(scenario.calls(AgentOperation.Start.class)).extracting(PeersJsonRecoveryScenario.Call::server)
+          .containsExactlyInAnyOrderElementsOf(lab.servers().stream().map(LabServer::name).toList());
+      assertThat(scenario.calls(AgentOperation.Stop.class)).allSatisfy(c ->
+          assertThat(c.result().stdout()).startsWith("stopped (pid "));
+      assertThat(scenario.calls(AgentOperation.Start.class)).allSatisfy(c ->
+          assertThat(c.result().stdout()).startsWith("started (pid "));
+      assertThat(Files.readString(sshDir.resolve("sshd.log"))).contains("Accepted publickey for " + USER);
+
+      List<String> described = scenario.assertDescriptionMatchesWhatRan(cluster,
+          s -> AgentExecutors.create(s, resources));
+      String survivorCtl = "'" + lab.server(survivor).ctlScript() + "'";
+      String peers = lab.server(survivor).dataDir() + "/raft/peers.json";
+      String tmp = lab.server(survivor).dataDir() + "/raft/.peers.json.consul-watchdog-tmp";
+      assertThat(described).contains(
+          String.format("  %2d. via: %s%s 'stop'", stepNumber(plan, Step.StopAgent.class, survivor), via, survivorCtl),
+          String.format("  %2d. via: %s%s 'start'", stepNumber(plan, Step.StartAgent.class, survivor), via,
+              survivorCtl),
+          String.format("  %2d. via: %s'install' '-m' '0644' '-T' '/dev/null' '%s' && 'chown' '--reference=%s' '--' "
+              + "'%s' && 'dd' 'of=%s' 'conv=fsync' 'status=none' && 'mv' '-f' '-T' '--' '%s' '%s' (stdin: %d bytes)",
+              stepNumber(plan, Step.WritePeersJson.class, survivor), via, tmp,
+              lab.server(survivor).dataDir() + "/raft", tmp, tmp, tmp, peers, peersJsonBytes(plan)));
+      described.forEach(line -> System.out.println("e2e ssh: " + line));
+    }
+  }
+}
