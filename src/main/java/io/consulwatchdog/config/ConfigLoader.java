@@ -266,7 +266,14 @@ public final class ConfigLoader {
     if (skip) {
       log.warn("TLS certificate verification is OFF ({}.skip_verify: true): anyone on the path can impersonate Consul", t.path());
     }
-    return new TlsConfig(ca, cert, key, skip);
+    TlsConfig config = new TlsConfig(ca, cert, key, skip);
+    try {
+      // load the files exactly as the watchdog will, so that a bad file is a config error now
+      new io.consulwatchdog.consul.ConsulHttp(Duration.ofSeconds(1), Optional.empty(), config).close();
+    } catch (IllegalStateException e) {
+      throw t.error(t.path(), e.getMessage(), cert.or(() -> ca).map(Path::toString).orElse(null));
+    }
+    return config;
   }
 
   private RecoveryConfig recovery(ConfigNode r) {

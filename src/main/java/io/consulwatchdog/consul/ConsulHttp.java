@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -104,30 +105,8 @@ public final class ConsulHttp implements AutoCloseable {
   }
 
   private static void configureTls(OkHttpClient.Builder b, TlsConfig tls) {
-    if (tls.skipVerify()) {
-      X509TrustManager trustAll = new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      };
-      try {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-        b.sslSocketFactory(ctx.getSocketFactory(), trustAll).hostnameVerifier((host, session) -> true);
-      } catch (java.security.GeneralSecurityException e) {
-        throw new IllegalStateException("cannot set up TLS", e);
-      }
-      return;
-    }
-    if (tls.caFile().isEmpty() && tls.certFile().isEmpty()) {
-      return;
+    if (!tls.skipVerify() && tls.caFile().isEmpty() && tls.certFile().isEmpty()) {
+      return; // the JVM's defaults
     }
     try {
       HandshakeCertificates.Builder hb = new HandshakeCertificates.Builder();
@@ -137,13 +116,34 @@ public final class ConsulHttp implements AutoCloseable {
         hb.addPlatformTrustedCertificates();
       }
       if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
-        String pem = Files.readString(tls.certFile().get()) + "\n" + Files.readString(tls.keyFile().get());
+        String pem = Files.readString(tls.certFile().get()) + "\n"
+            + PemPrivateKeys.toPkcs8(Files.readString(tls.keyFile().get()));
         hb.heldCertificate(HeldCertificate.decode(pem));
       }
       HandshakeCertificates hc = hb.build();
-      b.sslSocketFactory(hc.sslSocketFactory(), hc.trustManager());
-    } catch (IOException | RuntimeException e) {
+      X509TrustManager trust = tls.skipVerify() ? TRUST_ALL : hc.trustManager();
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(new KeyManager[] {hc.keyManager()}, new TrustManager[] {trust}, new SecureRandom());
+      b.sslSocketFactory(ctx.getSocketFactory(), trust);
+      if (tls.skipVerify()) {
+        b.hostnameVerifier((host, session) -> true);
+      }
+    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
       throw new IllegalStateException("cannot load TLS files: " + e.getMessage(), e);
     }
   }
+
+  /** Trusts any server certificate: only for tls.skip_verify, which the config loader warns about. */
+  private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  };
 }
