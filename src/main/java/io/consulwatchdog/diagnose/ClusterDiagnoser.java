@@ -95,6 +95,12 @@ public final class ClusterDiagnoser implements Diagnoser {
               + " servers are alive; " + quorum + " are needed to elect a leader. " + causeText(f, cause), evidence),
           f.concerned(cause));
     }
+    if (f.voters.isEmpty() && !f.unreachable.isEmpty()) {
+      return f.verdict(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, Optional.empty(), Optional.empty(),
+          prepend("No leader seen and no live server reports a raft configuration, while "
+              + f.unreachable.size() + " server(s) do not answer: the servers that know who the voters are may be "
+              + "the ones the watchdog cannot see.", evidence), names(f.unreachable));
+    }
     Optional<Duration> without = leaderlessFor(f, history, now);
     if (without.isEmpty() || without.get().compareTo(leaderlessAfter) < 0) {
       return f.verdict(DiagnosisCode.ELECTION_IN_PROGRESS, LeaderlessCause.NONE, Optional.empty(), without,

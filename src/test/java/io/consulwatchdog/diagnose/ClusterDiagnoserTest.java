@@ -198,4 +198,17 @@ class ClusterDiagnoserTest {
     assertThat(v.code()).isEqualTo(DiagnosisCode.HEALTHY);
     assertThat(v.liveVoters()).isEqualTo(3);
   }
+
+  @Test
+  void noVisibleRaftConfigurationWhileAServerIsSilentIsUnobservable() {
+    // the survivor that holds the configuration times out; only fresh servers (no configuration) answer
+    History h = History.empty().record(diagnose(snapshot(NOW.minusSeconds(60),
+        server("s1", 1).lastContact("never"), server("s4", 4).lastContact("never"), server("s5", 5).lastContact("never"))));
+    Verdict v = diagnoser.diagnose(snapshot(NOW,
+        server("s1", 1).unreachable(Reachability.TIMEOUT),
+        server("s4", 4).lastContact("never").log(0, 0),
+        server("s5", 5).lastContact("never").log(0, 0)), h, NOW, STUCK_AFTER);
+    assertThat(v.code()).isEqualTo(DiagnosisCode.UNOBSERVABLE);
+    assertThat(v.concerned()).containsExactly("s1");
+  }
 }
