@@ -43,7 +43,7 @@ class WatchdogOnRealConsulTest {
     Path file = dir.resolve("config.yml");
     Files.writeString(file, "state_dir: " + dir.resolve("state") + "\n"
         + "listen_address: 127.0.0.1:0\n"
-        + "clusters:\n  - name: lab\n    poll_interval: 500ms\n    request_timeout: 1s\n"
+        + "clusters:\n  - name: lab\n    poll_interval: 500ms\n    request_timeout: 2s\n"
         + "    recovery: {leaderless_after: 5s}\n    servers:\n" + servers);
     return file;
   }
@@ -65,6 +65,11 @@ class WatchdogOnRealConsulTest {
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(new StringWriter()));
     return cl.execute("check", "--config", config.toString());
+  }
+
+  private static long metricValue(String scrape, String series) {
+    return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        .map(l -> (long) Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0L);
   }
 
   private static String get(String url) throws Exception {
@@ -119,8 +124,15 @@ class WatchdogOnRealConsulTest {
           .contains("consul_watchdog_poll_errors_total{cluster=\"lab\",reason=\"refused\",server=\"" + servers.get(1).name() + "\"}");
       assertThat(get(base + "/health")).contains("\"status\" : \"UP\"").contains("QUORUM_LOST");
       List<String> changes = logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("State ")).toList();
-      assertThat(changes).filteredOn(m -> m.contains("-> QUORUM_LOST")).hasSize(1);
       assertThat(changes.get(0)).startsWith("State (start) -> HEALTHY");
+      assertThat(changes).anyMatch(m -> m.contains("-> QUORUM_LOST"));
+      // one line per change of state, never one per poll: no two consecutive lines name the same new state
+      List<String> targets = changes.stream().map(m -> m.replaceFirst("^State \\S+ -> (.*?) leader=.*$", "$1")).toList();
+      for (int i = 1; i < targets.size(); i++) {
+        assertThat(targets.get(i)).as("state lines %s", targets).isNotEqualTo(targets.get(i - 1));
+      }
+      long polls = metricValue(get(base + "/metrics"), "consul_watchdog_poll_duration_seconds_count{cluster=\"lab\"}");
+      assertThat(changes.size()).as("state lines vs %d polls", polls).isLessThan((int) polls);
       // the topology was recorded while the leader was there
       assertThat(dir.resolve("state/lab/topology.json")).content().contains(servers.get(1).name());
     } finally {
