@@ -31,6 +31,11 @@ public record ClusterConfig(
     clients = List.copyOf(clients);
   }
 
+  /** The same cluster with other recovery settings. */
+  public ClusterConfig withRecovery(RecoveryConfig newRecovery) {
+    return new ClusterConfig(name, servers, clients, pollInterval, requestTimeout, aclToken, tls, newRecovery);
+  }
+
   /** The votes needed for a majority of the configured servers. */
   public int quorum() {
     return servers.size() / 2 + 1;

@@ -37,6 +37,12 @@ public record RecoveryConfig(
     strategies = List.copyOf(strategies);
   }
 
+  /** The same settings with another mode. */
+  public RecoveryConfig withMode(String newMode) {
+    return new RecoveryConfig(newMode, strategies, leaderlessAfter, confirmPolls, confirmWindow, cooldown,
+        maxFailures, failureWindow, settleTimeout, restartClients);
+  }
+
   /** Production defaults: detect-only, restart-down-servers first, 30 s to call an election stuck. */
   public static RecoveryConfig defaults() {
     return new RecoveryConfig(

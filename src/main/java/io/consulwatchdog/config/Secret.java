@@ -1,7 +1,5 @@
 package io.consulwatchdog.config;
 
-import java.util.Optional;
-
 /**
  * A secret value with its source; toString never shows the value.
  *
@@ -14,10 +12,5 @@ public record Secret(String source, String value) {
   @Override
   public String toString() {
     return "****** (from " + source + ")";
-  }
-
-  /** An absent secret. */
-  public static Optional<Secret> none() {
-    return Optional.empty();
   }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,9 +61,19 @@ public final class ConsulHttp implements AutoCloseable {
 
   /** GETs one path with a shorter timeout than the client's (null keeps the client's); never throws. */
   public EndpointResult get(URI agent, String pathAndQuery, Duration timeout) {
-    Request.Builder rb = new Request.Builder().url(agent.toString() + pathAndQuery).get();
-    token.ifPresent(t -> rb.header("X-Consul-Token", t.value()));
-    okhttp3.Call call = client.newCall(rb.build());
+    return execute(new Request.Builder().url(agent.toString() + pathAndQuery).get(), timeout);
+  }
+
+  /** PUTs a body to a path and returns the answer; never throws. */
+  public EndpointResult put(URI agent, String pathAndQuery, String body) {
+    return execute(new Request.Builder().url(agent.toString() + pathAndQuery)
+        .put(okhttp3.RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
+  }
+
+  /** Sends one request with the token; maps every failure onto a {@link Reachability}. */
+  private EndpointResult execute(Request.Builder request, Duration timeout) {
+    token.ifPresent(t -> request.header("X-Consul-Token", t.value()));
+    okhttp3.Call call = client.newCall(request.build());
     if (timeout != null) {
       call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -74,25 +83,8 @@ public final class ConsulHttp implements AutoCloseable {
       return new EndpointResult.Answer(response.code(), text);
     } catch (ConnectException | NoRouteToHostException e) {
       return new EndpointResult.Failure(Reachability.REFUSED, "connection refused: " + e.getMessage());
-    } catch (SocketTimeoutException e) {
+    } catch (InterruptedIOException e) { // SocketTimeoutException and OkHttp's call timeout
       return new EndpointResult.Failure(Reachability.TIMEOUT, "timed out: " + e.getMessage());
-    } catch (InterruptedIOException e) {
-      return new EndpointResult.Failure(Reachability.TIMEOUT, "timed out: " + e.getMessage());
-    } catch (IOException | RuntimeException e) {
-      return new EndpointResult.Failure(Reachability.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
-  }
-
-  /** PUTs a body to a path and returns the answer; never throws. */
-  public EndpointResult put(URI agent, String pathAndQuery, String body) {
-    Request.Builder rb = new Request.Builder().url(agent.toString() + pathAndQuery)
-        .put(okhttp3.RequestBody.create(body.getBytes(StandardCharsets.UTF_8)));
-    token.ifPresent(t -> rb.header("X-Consul-Token", t.value()));
-    try (Response response = client.newCall(rb.build()).execute()) {
-      ResponseBody rbody = response.body();
-      return new EndpointResult.Answer(response.code(), rbody == null ? "" : rbody.string());
-    } catch (ConnectException e) {
-      return new EndpointResult.Failure(Reachability.REFUSED, "connection refused: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       return new EndpointResult.Failure(Reachability.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
     }

@@ -95,14 +95,8 @@ public final class Watchdog implements AutoCloseable {
 
   /** The same config with every cluster in dry-run mode. */
   public static WatchdogConfig forceDryRun(WatchdogConfig config) {
-    List<ClusterConfig> clusters = config.clusters().stream().map(c -> {
-      RecoveryConfig r = c.recovery();
-      RecoveryConfig dry = new RecoveryConfig(RecoveryConfig.DRY_RUN, r.strategies(), r.leaderlessAfter(),
-          r.confirmPolls(), r.confirmWindow(), r.cooldown(), r.maxFailures(), r.failureWindow(), r.settleTimeout(),
-          r.restartClients());
-      return new ClusterConfig(c.name(), c.servers(), c.clients(), c.pollInterval(), c.requestTimeout(),
-          c.aclToken(), c.tls(), dry);
-    }).toList();
+    List<ClusterConfig> clusters = config.clusters().stream()
+        .map(c -> c.withRecovery(c.recovery().withMode(RecoveryConfig.DRY_RUN))).toList();
     return new WatchdogConfig(config.source(), config.stateDir(), config.listenAddress(), clusters);
   }
 

@@ -163,8 +163,8 @@ public final class SshExecutor implements AgentExecutor {
         return ExecutionResult.failed(where() + ": cannot open a channel: " + SshClientPool.cause(e),
             Timing.since(started));
       }
-      Duration left = timeout.minus(Timing.since(started));
-      ExecutionResult r = runChannel(session, channel, stdin, left.isNegative() ? Duration.ZERO : left, started);
+      // runChannel measures what is left of the timeout from `started` itself
+      ExecutionResult r = runChannel(session, channel, stdin, timeout, started);
       if (r == null && attempt == 1) {
         continue; // the channel could not be opened on a reused session: reconnect once
       }
@@ -182,7 +182,8 @@ public final class SshExecutor implements AgentExecutor {
     channel.setErr(marker);
     try {
       try {
-        channel.open().verify(timeout.isZero() ? Duration.ofMillis(1) : timeout);
+        Duration forOpen = timeout.minus(Timing.since(started));
+        channel.open().verify(forOpen.isNegative() || forOpen.isZero() ? Duration.ofMillis(1) : forOpen);
       } catch (IOException | RuntimeException e) {
         pool.discard(config, session);
         return null;

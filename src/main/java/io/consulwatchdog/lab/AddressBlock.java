@@ -32,14 +32,21 @@ public final class AddressBlock implements AutoCloseable {
   private static final int ATTEMPTS = 200;
   private static final Random RANDOM = new SecureRandom();
   private static final String LOCK_PREFIX = "consul-watchdog-lab-";
+  /**
+   * Lock files this JVM holds. On Linux, closing ANY channel on a file releases this process's lock on
+   * it, so a file in this set is never opened a second time (FileLock's Javadoc; LUCENE-5738).
+   */
+  private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final String prefix;
+  private final Path lockFile;
   private final FileChannel channel;
   private final FileLock lock;
   private int nextHost = 1;
 
-  private AddressBlock(String prefix, FileChannel channel, FileLock lock) {
+  private AddressBlock(String prefix, Path lockFile, FileChannel channel, FileLock lock) {
     this.prefix = prefix;
+    this.lockFile = lockFile;
     this.channel = channel;
     this.lock = lock;
   }
@@ -57,6 +64,9 @@ public final class AddressBlock implements AutoCloseable {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       String prefix = "127." + (100 + RANDOM.nextInt(100)) + "." + RANDOM.nextInt(256) + ".";
       Path lockFile = lockDir().resolve(LOCK_PREFIX + prefix + "0.lock");
+      if (!HELD.add(lockFile)) {
+        continue; // this JVM holds it already
+      }
       FileChannel channel = null;
       try {
         channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -66,12 +76,13 @@ public final class AddressBlock implements AutoCloseable {
           channel.truncate(0);
           channel.write(ByteBuffer.wrap(ownerDir.map(Path::toString).orElse("").getBytes(StandardCharsets.UTF_8)));
           channel.force(false);
-          return new AddressBlock(prefix, channel, lock);
+          return new AddressBlock(prefix, lockFile, channel, lock);
         }
       } catch (OverlappingFileLockException | IOException e) {
-        // held by this JVM or unusable: try another block
+        // unusable: try another block
       }
       closeQuietly(channel);
+      HELD.remove(lockFile);
     }
     throw new LabException("no free loopback block found in " + ATTEMPTS + " attempts");
   }
@@ -83,7 +94,8 @@ public final class AddressBlock implements AutoCloseable {
   static List<Path> unheldOwnerDirs() {
     List<Path> owners = new ArrayList<>();
     try (Stream<Path> files = Files.list(lockDir())) {
-      for (Path lockFile : files.filter(f -> f.getFileName().toString().startsWith(LOCK_PREFIX)).toList()) {
+      for (Path lockFile : files.filter(f -> f.getFileName().toString().startsWith(LOCK_PREFIX))
+          .filter(f -> !HELD.contains(f)).toList()) {
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
           FileLock lock = channel.tryLock();
           if (lock != null) {
@@ -155,6 +167,7 @@ public final class AddressBlock implements AutoCloseable {
       // closing the channel releases it too
     }
     closeQuietly(channel);
+    HELD.remove(lockFile);
   }
 
   private static void closeQuietly(FileChannel channel) {

@@ -133,11 +133,6 @@ public final class LabCluster implements AutoCloseable {
     return startedAt;
   }
 
-  /** The options this lab was started with. */
-  public LabOptions options() {
-    return options;
-  }
-
   /** The lab's directory holding one directory per server. */
   public Path baseDir() {
     return baseDir;

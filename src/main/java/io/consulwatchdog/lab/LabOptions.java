@@ -37,16 +37,6 @@ public record LabOptions(int servers, int raftMultiplier, Optional<Path> baseDir
     return new LabOptions(count, raftMultiplier, baseDir, namePrefix);
   }
 
-  /** A copy with another raft multiplier. */
-  public LabOptions withRaftMultiplier(int multiplier) {
-    return new LabOptions(servers, multiplier, baseDir, namePrefix);
-  }
-
-  /** A copy that puts the servers' directories under the given dir. */
-  public LabOptions withBaseDir(Path dir) {
-    return new LabOptions(servers, raftMultiplier, Optional.of(dir), namePrefix);
-  }
-
   /** A copy with another name prefix. */
   public LabOptions withNamePrefix(String prefix) {
     return new LabOptions(servers, raftMultiplier, baseDir, prefix);

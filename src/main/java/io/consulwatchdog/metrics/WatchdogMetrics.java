@@ -29,11 +29,6 @@ public final class WatchdogMetrics {
     this.clock = clock;
   }
 
-  /** The registry the metrics live in. */
-  public MeterRegistry registry() {
-    return registry;
-  }
-
   /** Records one poll: its duration, its errors by server and reason, and the verdict's gauges. */
   public void recordPoll(ClusterSnapshot snapshot, Verdict verdict) {
     ClusterGauges g = gauges(snapshot.cluster());

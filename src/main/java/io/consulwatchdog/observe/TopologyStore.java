@@ -21,6 +21,8 @@ public final class TopologyStore {
   private static final ObjectMapper JSON = io.consulwatchdog.json.JsonMapper.pretty();
 
   private final Path stateDir;
+  /** What each cluster's file holds, so that a poll compares in memory instead of re-reading the file. */
+  private final java.util.Map<String, KnownTopology> saved = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A store under the given state directory. */
   public TopologyStore(Path stateDir) {
@@ -64,9 +66,10 @@ public final class TopologyStore {
 
   /** Stores the topology when its servers differ from the stored ones; returns true if it wrote. */
   public boolean saveIfChanged(KnownTopology topology) {
-    Optional<KnownTopology> old = load(topology.cluster());
+    Optional<KnownTopology> old = Optional.ofNullable(saved.get(topology.cluster())).or(() -> load(topology.cluster()));
     if (old.isPresent() && old.get().servers().equals(topology.servers())
         && old.get().raftProtocol() == topology.raftProtocol()) {
+      saved.putIfAbsent(topology.cluster(), old.get());
       return false;
     }
     Path file = file(topology.cluster());
@@ -79,6 +82,7 @@ public final class TopologyStore {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      saved.put(topology.cluster(), topology);
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);

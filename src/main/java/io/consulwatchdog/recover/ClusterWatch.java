@@ -153,7 +153,7 @@ public final class ClusterWatch {
     log.warn("cluster {}: starting recovery {}:\n{}", cluster.name(), id, plan.render());
     moveTo(state.recoveryStarted(id, clock.instant()), "recovery " + id + " (" + plan.strategy() + ") started");
     metrics.recoveryStarted(cluster.name(), plan.strategy());
-    RunResult run = runner.run(plan, 0);
+    RunResult run = runSafely(plan, 0);
     finishRecovery(plan, run);
     return new Tick(confirmed, decision, Optional.of(plan), Optional.of(run));
   }
@@ -187,12 +187,31 @@ public final class ClusterWatch {
       finishRecovery(plan, failed);
       return Optional.of(failed);
     }
+    // Re-probe before continuing, as tick() does before acting: the cluster may have healed meanwhile.
+    Verdict now = monitor.poll();
+    if (!now.code().needsRecovery()) {
+      String why = "not continued after a watchdog restart: the cluster no longer needs it (" + now.summary() + ")";
+      log.warn("cluster {}: recovery {} {}", cluster.name(), plan.id(), why);
+      RunResult ended = new RunResult(true, Optional.empty(), why, Duration.ZERO);
+      finishRecovery(plan, ended); // verifies a leader like any finished run; FAILED without one
+      return Optional.of(ended);
+    }
     int from = ((UnfinishedRecovery.ResumePoint.Continue) point).fromStep();
     log.warn("cluster {}: resuming recovery {} at step {}/{} after a watchdog restart", cluster.name(), plan.id(),
         from + 1, plan.steps().size());
-    RunResult run = runner.run(plan, from);
+    RunResult run = runSafely(plan, from);
     finishRecovery(plan, run);
     return Optional.of(run);
+  }
+
+  /** Runs a plan; an internal error (a journal that cannot be written...) ends it as failed, never silently. */
+  private RunResult runSafely(RecoveryPlan plan, int from) {
+    try {
+      return runner.run(plan, from);
+    } catch (RuntimeException e) {
+      log.error("cluster {}: recovery {} stopped on an internal error: {}", cluster.name(), plan.id(), e.toString(), e);
+      return new RunResult(false, Optional.empty(), "stopped on an internal error: " + e, Duration.ZERO);
+    }
   }
 
   /** An operator's `consul-watchdog ack` rewrote state.json while this watch held ESCALATED: adopt it. */

@@ -216,7 +216,7 @@ class ClusterWatchTest {
   @Test
   void aRestartAfterACrashInAWaitContinuesWithoutRerunningCompletedSteps() {
     journalCrash(crashedPlan(), 2, true); // stop s1 and start s2 done, died waiting for s2
-    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1", "s2");
+    ClusterWatch w = watch(RecoveryConfig.AUTO, "s2"); // still no quorum: the re-probe lets it continue
     Optional<RunResult> resumed = w.resumeUnfinished();
     assertThat(resumed.orElseThrow().succeeded()).as(resumed.get().reason()).isTrue();
     assertThat(world.calls).containsExactly("s3:start");
@@ -233,5 +233,16 @@ class ClusterWatchTest {
     assertThat(resumed.succeeded()).isFalse();
     assertThat(resumed.reason()).contains("mode dry-run");
     assertThat(world.calls).isEmpty();
+  }
+
+  @Test
+  void aRestartFindingTheClusterHealedRunsNoStepOfTheUnfinishedPlan() {
+    journalCrash(crashedPlan(), 2, true); // died waiting for s2; meanwhile every server came back
+    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1", "s2", "s3");
+    RunResult resumed = w.resumeUnfinished().orElseThrow();
+    assertThat(resumed.reason()).contains("no longer needs it");
+    assertThat(world.calls).isEmpty();
+    assertThat(journal.unfinished()).isEmpty();
+    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
   }
 }
