@@ -9,7 +9,7 @@ import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.observe.ClusterSnapshot;
-import io.consulwatchdog.observe.Reachability;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.observe.ServerObservation;
 import java.net.URI;
 import java.time.Clock;

@@ -3,9 +3,9 @@ package io.consulwatchdog.cli;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.decide.RecoveryState;
-import io.consulwatchdog.decide.WatchState;
+import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.recover.AuditJournal;
-import io.consulwatchdog.recover.WatchStateStore;
+import io.consulwatchdog.recover.RecoveryStatusStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -51,14 +51,14 @@ public final class AckCommand implements Callable<Integer> {
     WatchdogConfig config = configOptions.load(spec, false);
     ClusterConfig target = Selection.clusters(spec, config, List.of(cluster)).get(0);
     PrintWriter out = spec.commandLine().getOut();
-    WatchStateStore store = new WatchStateStore(config.stateDir());
-    WatchState state = store.loadOrInitial(target.name(), clock.instant());
+    RecoveryStatusStore store = new RecoveryStatusStore(config.stateDir());
+    RecoveryStatus state = store.loadOrInitial(target.name(), clock.instant());
     if (state.state() != RecoveryState.ESCALATED) {
       out.printf("cluster %s is %s, not ESCALATED: nothing to acknowledge%n", target.name(), state.state());
       out.flush();
       return 0;
     }
-    WatchState acked = state.acknowledged(clock.instant());
+    RecoveryStatus acked = state.acknowledged(clock.instant());
     String who = System.getProperty("user.name", "unknown");
     String reason = "escalation acknowledged by " + who + (note == null || note.isBlank() ? "" : ": " + note);
     new AuditJournal(config.stateDir(), target.name(), clock).acknowledged(state.recoveryId().orElse(""), reason);

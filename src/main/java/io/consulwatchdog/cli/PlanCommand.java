@@ -5,7 +5,7 @@ import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.decide.RecoveryState;
-import io.consulwatchdog.decide.WatchState;
+import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
@@ -19,7 +19,7 @@ import io.consulwatchdog.plan.PlanRequest;
 import io.consulwatchdog.plan.Planner;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.recover.PlanDescriber;
-import io.consulwatchdog.recover.WatchStateStore;
+import io.consulwatchdog.recover.RecoveryStatusStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -124,7 +124,7 @@ public final class PlanCommand implements Callable<Integer> {
 
   /** What the daemon would do with this plan now, given the mode and the persisted recovery state. */
   private static String holdNote(WatchdogConfig config, ClusterConfig cluster, Instant now) {
-    WatchState state = new WatchStateStore(config.stateDir()).loadOrInitial(cluster.name(), now);
+    RecoveryStatus state = new RecoveryStatusStore(config.stateDir()).loadOrInitial(cluster.name(), now);
     if (state.state() == RecoveryState.ESCALATED) {
       return "held: the cluster is ESCALATED; after checking it run: consul-watchdog ack " + cluster.name();
     }

@@ -2,7 +2,7 @@ package io.consulwatchdog.cli;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
-import io.consulwatchdog.daemon.Watchdog;
+import io.consulwatchdog.daemon.Daemon;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -35,16 +35,16 @@ public final class RunCommand implements Callable<Integer> {
       config = new WatchdogConfig(config.source(), config.stateDir(), listen, config.clusters());
     }
     if (dryRun) {
-      config = Watchdog.forceDryRun(config);
+      config = Daemon.forceDryRun(config);
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (Watchdog watchdog = Watchdog.start(config)) {
+    try (Daemon daemon = Daemon.start(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
-        watchdog.close();
+        daemon.close();
       }, "shutdown"));
       spec.commandLine().getErr().printf("consul-watchdog: watching %s; metrics on http://%s/metrics%n",
-          String.join(", ", config.clusters().stream().map(ClusterConfig::name).toList()), watchdog.listenAddress());
+          String.join(", ", config.clusters().stream().map(ClusterConfig::name).toList()), daemon.listenAddress());
       stop.await();
     }
     return 0;

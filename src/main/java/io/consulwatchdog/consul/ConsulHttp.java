@@ -3,7 +3,6 @@ package io.consulwatchdog.consul;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.Secret;
 import io.consulwatchdog.config.TlsConfig;
-import io.consulwatchdog.observe.Reachability;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;

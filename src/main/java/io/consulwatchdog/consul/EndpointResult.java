@@ -1,6 +1,5 @@
 package io.consulwatchdog.consul;
 
-import io.consulwatchdog.observe.Reachability;
 
 /** What one HTTP request to one agent endpoint produced: an answer with a status, or a failure. */
 public sealed interface EndpointResult {

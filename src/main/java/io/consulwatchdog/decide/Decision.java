@@ -8,7 +8,7 @@ package io.consulwatchdog.decide;
  * @param dryRun for RECOVER: plan and print only, never act
  * @param next the cluster's watch state after this decision
  */
-public record Decision(Kind kind, String reason, boolean dryRun, WatchState next) {
+public record Decision(Kind kind, String reason, boolean dryRun, RecoveryStatus next) {
 
   /** The closed list of things the decision maker can decide. */
   public enum Kind {

@@ -26,7 +26,7 @@ public final class DecisionMaker {
    * @param config the cluster's recovery settings
    * @param now the current time from the injected clock
    */
-  public Decision decide(Verdict verdict, History history, WatchState state, RecoveryConfig config, Instant now) {
+  public Decision decide(Verdict verdict, History history, RecoveryStatus state, RecoveryConfig config, Instant now) {
     History h = history.latest().filter(verdict::equals).isPresent() ? history : history.record(verdict);
     DiagnosisCode code = verdict.code();
 
@@ -58,7 +58,7 @@ public final class DecisionMaker {
       return new Decision(Kind.WATCH, progress + ": not confirmed yet", false,
           state.moveTo(RecoveryState.SUSPECT, now));
     }
-    WatchState confirmedState = state.moveTo(RecoveryState.CONFIRMED, now);
+    RecoveryStatus confirmedState = state.moveTo(RecoveryState.CONFIRMED, now);
     return switch (config.mode()) {
       case RecoveryConfig.AUTO -> new Decision(Kind.RECOVER, progress + ": confirmed, recovering", false,
           confirmedState);
@@ -72,7 +72,7 @@ public final class DecisionMaker {
   }
 
   /** Where the state machine rests while the cluster needs no recovery. */
-  private static WatchState settle(WatchState state, DiagnosisCode code, Instant now) {
+  private static RecoveryStatus settle(RecoveryStatus state, DiagnosisCode code, Instant now) {
     RecoveryState s = state.state();
     if ((s == RecoveryState.COOLDOWN || s == RecoveryState.FAILED) && state.coolingDown(now)) {
       return code == DiagnosisCode.HEALTHY && s == RecoveryState.FAILED ? state.healed(now) : state;

@@ -2,7 +2,7 @@ package io.consulwatchdog.demo;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryConfig;
-import io.consulwatchdog.daemon.ClusterMonitor;
+import io.consulwatchdog.recover.ClusterPoller;
 import io.consulwatchdog.daemon.StatusServer;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.DiagnosisCode;
@@ -15,7 +15,7 @@ import io.consulwatchdog.lab.LabServer;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.observe.TopologyStore;
-import io.consulwatchdog.recover.ClusterWatch;
+import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -115,8 +115,8 @@ public final class Demo {
     Path consul = ConsulBinary.locate();
     timeline.say("Consul binary: " + consul);
     try (LogForwarder logs = new LogForwarder(timeline::event,
-            List.of("io.consulwatchdog.recover.PlanRunner", "io.consulwatchdog.recover.ClusterWatch"),
-            List.of("io.consulwatchdog.lab"), List.of("io.consulwatchdog.daemon.ClusterMonitor"));
+            List.of("io.consulwatchdog.recover.PlanRunner", "io.consulwatchdog.recover.ClusterReconciler"),
+            List.of("io.consulwatchdog.lab"), List.of("io.consulwatchdog.recover.ClusterPoller"));
         LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(settings.servers()).withNamePrefix("demo"));
         HttpClusterObserver observer = new HttpClusterObserver(clock)) {
       LabServer leader = lab.awaitLeader(Duration.ofSeconds(30));
@@ -135,7 +135,7 @@ public final class Demo {
             + POLL.toSeconds() + " s, stuck after " + recovery.leaderlessAfter().toSeconds() + " s, act after "
             + recovery.confirmPolls() + " bad polls and " + recovery.confirmWindow().toSeconds() + " s");
         timeline.say("metrics: http://127.0.0.1:" + status.port() + "/metrics");
-        ClusterWatch watch = watch(lab.clusterConfig(recovery), observer, metrics);
+        ClusterReconciler watch = watch(lab.clusterConfig(recovery), observer, metrics);
         for (int i = 0; i < 3; i++) {
           tick(watch);
           sleep(POLL);
@@ -169,16 +169,16 @@ public final class Demo {
         Duration.ofSeconds(30), false);
   }
 
-  private ClusterWatch watch(ClusterConfig cluster, HttpClusterObserver observer, WatchdogMetrics metrics) {
+  private ClusterReconciler watch(ClusterConfig cluster, HttpClusterObserver observer, WatchdogMetrics metrics) {
     Path state = outputDir.resolve("state");
-    ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), new TopologyStore(state),
+    ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(state),
         metrics, clock);
-    return ClusterWatch.create(monitor, observer, server -> AgentExecutors.create(server, executors),
+    return ClusterReconciler.create(monitor, observer, server -> AgentExecutors.create(server, executors),
         new HttpLeaderRead(), state, metrics, clock);
   }
 
-  private ClusterWatch breakCluster(LabCluster lab, HttpClusterObserver observer, WatchdogMetrics metrics,
-      RecoveryConfig recovery, ClusterWatch watch) {
+  private ClusterReconciler breakCluster(LabCluster lab, HttpClusterObserver observer, WatchdogMetrics metrics,
+      RecoveryConfig recovery, ClusterReconciler watch) {
     LabServer leader = lab.awaitLeader(Duration.ofSeconds(10));
     List<LabServer> followers = lab.servers().stream().filter(s -> !s.name().equals(leader.name())).toList();
     switch (scenario) {
@@ -206,7 +206,7 @@ public final class Demo {
     }
   }
 
-  private Outcome watchUntilDone(ClusterWatch watch, long outageAt) {
+  private Outcome watchUntilDone(ClusterReconciler watch, long outageAt) {
     Optional<Duration> detected = Optional.empty();
     Optional<Duration> started = Optional.empty();
     Optional<Duration> healthy = Optional.empty();
@@ -217,7 +217,7 @@ public final class Demo {
     Duration limit = scenario == DemoScenario.LEADER_KILL || scenario == DemoScenario.DRY_RUN ? WATCH_ONLY : HEAL_LIMIT;
     long deadline = outageAt + limit.toNanos();
     while (System.nanoTime() < deadline) {
-      ClusterWatch.Tick tick = tick(watch);
+      ClusterReconciler.Tick tick = tick(watch);
       last = tick.verdict().code();
       Duration since = Duration.ofNanos(System.nanoTime() - outageAt);
       if (detected.isEmpty() && last.needsRecovery()) {
@@ -242,8 +242,8 @@ public final class Demo {
     return new Outcome(detected, started, healthy, recoveries, succeeded, plan, last, -1);
   }
 
-  private ClusterWatch.Tick tick(ClusterWatch watch) {
-    ClusterWatch.Tick tick = watch.tick();
+  private ClusterReconciler.Tick tick(ClusterReconciler watch) {
+    ClusterReconciler.Tick tick = watch.tick();
     if (tick.run().isEmpty()) { // a recovery tick's steps were already shown as they ran
       timeline.poll(watch.lastSnapshot(), tick, watch.state().state().name());
     }

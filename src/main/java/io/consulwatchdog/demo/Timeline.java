@@ -2,7 +2,7 @@ package io.consulwatchdog.demo;
 
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.ServerObservation;
-import io.consulwatchdog.recover.ClusterWatch;
+import io.consulwatchdog.recover.ClusterReconciler;
 import java.io.PrintWriter;
 import java.time.Duration;
 
@@ -36,7 +36,7 @@ final class Timeline {
   }
 
   /** One poll: printed when it differs from the previous one, so a steady state is one line. */
-  synchronized void poll(ClusterSnapshot snapshot, ClusterWatch.Tick tick, String watchState) {
+  synchronized void poll(ClusterSnapshot snapshot, ClusterReconciler.Tick tick, String watchState) {
     StringBuilder servers = new StringBuilder();
     for (ServerObservation s : snapshot.servers()) {
       servers.append(String.format("%-22s", s.name().replaceFirst("^demo-", "") + " "

@@ -3,7 +3,7 @@ package io.consulwatchdog.diagnose;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.Member;
 import io.consulwatchdog.observe.RaftServer;
-import io.consulwatchdog.observe.Reachability;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.observe.ServerObservation;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.consul.ConsulHttp;
 import io.consulwatchdog.consul.EndpointResult;
 import io.consulwatchdog.consul.Endpoints;
-import io.consulwatchdog.observe.Reachability;
+import io.consulwatchdog.consul.Reachability;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.consulwatchdog.observe;
 
+import io.consulwatchdog.consul.Reachability;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.Fixtures.MutableClock;
 import io.consulwatchdog.decide.RecoveryState;
-import io.consulwatchdog.decide.WatchState;
+import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.recover.AuditEvent;
 import io.consulwatchdog.recover.AuditJournal;
-import io.consulwatchdog.recover.WatchStateStore;
+import io.consulwatchdog.recover.RecoveryStatusStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -48,14 +48,14 @@ class AckCommandTest {
   @Test
   void clearsTheEscalationAndJournalsTheAcknowledgement() throws Exception {
     Path cfg = config();
-    WatchStateStore store = new WatchStateStore(dir.resolve("state"));
-    store.save(new WatchState("dc1", RecoveryState.ESCALATED, Fixtures.T0, Optional.of("r3"), Optional.empty(),
+    RecoveryStatusStore store = new RecoveryStatusStore(dir.resolve("state"));
+    store.save(new RecoveryStatus("dc1", RecoveryState.ESCALATED, Fixtures.T0, Optional.of("r3"), Optional.empty(),
         List.of(Fixtures.T0, Fixtures.T0, Fixtures.T0), true, Optional.empty()));
 
     String out = run("--config", cfg.toString(), "dc1", "--note", "disk replaced on s2");
 
     assertThat(out).contains("cluster dc1: ESCALATED -> IDLE").contains("3 recent failures cleared");
-    WatchState after = store.load("dc1").orElseThrow();
+    RecoveryStatus after = store.load("dc1").orElseThrow();
     assertThat(after.state()).isEqualTo(RecoveryState.IDLE);
     assertThat(after.escalated()).isFalse();
     assertThat(after.recentFailures()).isEmpty();

@@ -7,15 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.Fixtures.MutableClock;
 import io.consulwatchdog.decide.RecoveryState;
-import io.consulwatchdog.decide.WatchState;
+import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.execute.AgentExecutor;
 import io.consulwatchdog.execute.AgentOperation;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.ObservationBuilder;
-import io.consulwatchdog.observe.Reachability;
-import io.consulwatchdog.recover.WatchStateStore;
+import io.consulwatchdog.consul.Reachability;
+import io.consulwatchdog.recover.RecoveryStatusStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -122,9 +122,9 @@ class PlanCommandTest {
   @Test
   void mentionsAnEscalationThatHoldsThePlan() throws Exception {
     Path cfg = config("auto");
-    WatchState escalated = new WatchState("dc1", RecoveryState.ESCALATED, Fixtures.T0, Optional.of("r1"),
+    RecoveryStatus escalated = new RecoveryStatus("dc1", RecoveryState.ESCALATED, Fixtures.T0, Optional.of("r1"),
         Optional.empty(), List.of(Fixtures.T0), true, Optional.empty());
-    new WatchStateStore(dir.resolve("state")).save(escalated);
+    new RecoveryStatusStore(dir.resolve("state")).save(escalated);
     next = twoOfThreeDown();
     assertThat(run(0, "--config", cfg.toString(), "dc1")).contains("held: the cluster is ESCALATED")
         .contains("consul-watchdog ack dc1");

@@ -25,7 +25,7 @@ class DecisionMakerTest {
   /** Feeds one verdict per poll, pollEvery apart, carrying history and state; returns the last decision. */
   private final class Run {
     History history = History.empty();
-    WatchState state = WatchState.initial("dc1", T0);
+    RecoveryStatus state = RecoveryStatus.initial("dc1", T0);
     Instant now = T0;
     Decision last;
 
@@ -193,7 +193,7 @@ class DecisionMakerTest {
   @Test
   void aHealthyClusterClearsAnEscalation() {
     Run run = new Run();
-    run.state = new WatchState("dc1", RecoveryState.ESCALATED, T0, java.util.Optional.of("r3"),
+    run.state = new RecoveryStatus("dc1", RecoveryState.ESCALATED, T0, java.util.Optional.of("r3"),
         java.util.Optional.empty(), List.of(T0, T0, T0), true, java.util.Optional.empty());
     assertThat(run.poll(DiagnosisCode.DEGRADED, LeaderlessCause.NONE, auto).kind()).isEqualTo(Kind.HOLD);
     Decision d = run.poll(DiagnosisCode.HEALTHY, LeaderlessCause.NONE, auto);
@@ -205,7 +205,7 @@ class DecisionMakerTest {
 
   @Test
   void failuresOutsideTheWindowDoNotEscalate() {
-    WatchState s = WatchState.initial("dc1", T0);
+    RecoveryStatus s = RecoveryStatus.initial("dc1", T0);
     Instant t = T0;
     for (int i = 0; i < 3; i++) {
       s = s.moveTo(RecoveryState.CONFIRMED, t).recoveryStarted("r" + i, t).recoveryFinished(false, t, auto);
@@ -240,7 +240,7 @@ class DecisionMakerTest {
   void decideIsPureForTheSameInputs() {
     Verdict v = verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0);
     History h = History.empty().record(v);
-    WatchState s = WatchState.initial("dc1", T0);
+    RecoveryStatus s = RecoveryStatus.initial("dc1", T0);
     assertThat(maker.decide(v, h, s, auto, T0)).isEqualTo(maker.decide(v, h, s, auto, T0));
     // History without the verdict is completed the same way.
     assertThat(maker.decide(v, History.empty(), s, auto, T0)).isEqualTo(maker.decide(v, h, s, auto, T0));

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.Member;
 import io.consulwatchdog.observe.RaftServer;
-import io.consulwatchdog.observe.Reachability;
+import io.consulwatchdog.consul.Reachability;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
-import io.consulwatchdog.recover.ClusterWatch;
+import io.consulwatchdog.recover.ClusterReconciler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class PeersJsonRecoveryOverSshLabTest {
       scenario.writeKeysAndRememberTopology(scenario.cluster(s -> ssh(sshd, s)));
       String survivor = scenario.replaceAllButOne();
       ClusterConfig cluster = scenario.cluster(s -> ssh(sshd, s));
-      ClusterWatch watch = scenario.watch(cluster, s -> AgentExecutors.create(s, resources));
+      ClusterReconciler watch = scenario.watch(cluster, s -> AgentExecutors.create(s, resources));
 
       Duration took = scenario.tickUntilRecoveryFinished(watch);
       System.out.printf("e2e ssh: peers-json recovery finished in %d ms%n", took.toMillis());

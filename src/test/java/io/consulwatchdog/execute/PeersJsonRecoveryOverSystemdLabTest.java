@@ -11,7 +11,7 @@ import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
-import io.consulwatchdog.recover.ClusterWatch;
+import io.consulwatchdog.recover.ClusterReconciler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ class PeersJsonRecoveryOverSystemdLabTest {
         pidsBefore.put(s.name(), mainPid(systemd, s));
       }
       ClusterConfig cluster = scenario.cluster(s -> unitConfig(systemd, s));
-      ClusterWatch watch = scenario.watch(cluster, s -> AgentExecutors.create(s, resources));
+      ClusterReconciler watch = scenario.watch(cluster, s -> AgentExecutors.create(s, resources));
 
       Duration took = scenario.tickUntilRecoveryFinished(watch);
       System.out.printf("e2e systemd: peers-json recovery finished in %d ms%n", took.toMillis());

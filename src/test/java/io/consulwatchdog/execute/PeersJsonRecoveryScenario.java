@@ -6,7 +6,7 @@ import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ExecutorConfig;
 import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.ServerConfig;
-import io.consulwatchdog.daemon.ClusterMonitor;
+import io.consulwatchdog.recover.ClusterPoller;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.Verdict;
@@ -19,7 +19,7 @@ import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import io.consulwatchdog.recover.AuditEvent;
 import io.consulwatchdog.recover.AuditJournal;
-import io.consulwatchdog.recover.ClusterWatch;
+import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
 import io.consulwatchdog.recover.PlanDescriber;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +37,7 @@ import java.util.stream.IntStream;
 
 /**
  * The stuck state of hashicorp/consul issue 993 healed end to end on a real lab cluster, with the
- * executor a test chooses: write keys, replace two of three servers for good, let a {@link ClusterWatch}
+ * executor a test chooses: write keys, replace two of three servers for good, let a {@link ClusterReconciler}
  * in auto mode run the peers-json recovery through real executors, and check what it did.
  * Every operation the watch runs goes through a recording wrapper around the real executor.
  */
@@ -105,17 +105,17 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
   }
 
   /** A watch over the cluster whose executors come from the factory, each wrapped to record its calls. */
-  ClusterWatch watch(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors) {
-    return ClusterWatch.create(monitor(cluster), observer, s -> recording(s.name(), executors.apply(s)),
+  ClusterReconciler watch(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors) {
+    return ClusterReconciler.create(monitor(cluster), observer, s -> recording(s.name(), executors.apply(s)),
         new HttpLeaderRead(), stateDir, metrics, clock);
   }
 
-  private ClusterMonitor monitor(ClusterConfig cluster) {
-    return new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock);
+  private ClusterPoller monitor(ClusterConfig cluster) {
+    return new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock);
   }
 
   /** Ticks once a second until the recovery has finished (COOLDOWN or FAILED); bounded; returns the time taken. */
-  Duration tickUntilRecoveryFinished(ClusterWatch watch) throws InterruptedException {
+  Duration tickUntilRecoveryFinished(ClusterReconciler watch) throws InterruptedException {
     long start = System.nanoTime();
     for (int i = 1; i <= MAX_TICKS; i++) {
       watch.tick();
@@ -158,7 +158,7 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
    * write successful in the journal; the survivor's raft dir was backed up; every running server agrees on
    * a leader; every key written before the outage reads back with its value.
    */
-  void assertHealedByPeersJson(ClusterWatch watch, ClusterConfig cluster, String survivor, Class<?> executor) {
+  void assertHealedByPeersJson(ClusterReconciler watch, ClusterConfig cluster, String survivor, Class<?> executor) {
     List<AuditEvent> events = journal(cluster);
     assertThat(watch.state().state()).as(events.toString()).isEqualTo(RecoveryState.COOLDOWN);
     RecoveryPlan plan = plan(cluster);

@@ -9,7 +9,7 @@ import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.observe.ClusterSnapshot;
-import io.consulwatchdog.observe.Reachability;
+import io.consulwatchdog.consul.Reachability;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.consulwatchdog.observe;
 
+import io.consulwatchdog.consul.Reachability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consulwatchdog.consul.EndpointResult;

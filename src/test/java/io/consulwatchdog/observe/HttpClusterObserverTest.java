@@ -1,5 +1,6 @@
 package io.consulwatchdog.observe;
 
+import io.consulwatchdog.consul.Reachability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;

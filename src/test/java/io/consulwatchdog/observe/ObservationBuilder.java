@@ -1,5 +1,6 @@
 package io.consulwatchdog.observe;
 
+import io.consulwatchdog.consul.Reachability;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.observe.ClusterSnapshot;
-import io.consulwatchdog.observe.Reachability;
+import io.consulwatchdog.consul.Reachability;
 import org.junit.jupiter.api.Test;
 
 class ClusterConditionsTest {

@@ -12,7 +12,7 @@ import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.RaftServer;
-import io.consulwatchdog.observe.Reachability;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.observe.ServerObservation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -8,7 +8,6 @@ import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.execute.AgentExecutor;
 import io.consulwatchdog.execute.LocalProcessExecutor;
 import io.consulwatchdog.config.RecoveryConfig;
-import io.consulwatchdog.daemon.ClusterMonitor;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.DiagnosisCode;
@@ -64,10 +63,10 @@ class RecoveryLabTest {
         Duration.ofHours(1), Duration.ofSeconds(40), false);
   }
 
-  private ClusterWatch watch(LabCluster lab, ClusterConfig cluster) {
-    ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
+  private ClusterReconciler watch(LabCluster lab, ClusterConfig cluster) {
+    ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
         metrics, clock);
-    return ClusterWatch.create(monitor, observer, this::executor, new HttpLeaderRead(), stateDir, metrics, clock);
+    return ClusterReconciler.create(monitor, observer, this::executor, new HttpLeaderRead(), stateDir, metrics, clock);
   }
 
   /** The real local executor running each lab server's ctl.sh, recording what it is asked to do. */
@@ -77,7 +76,7 @@ class RecoveryLabTest {
   }
 
   /** Ticks once a second until the state matches, at most maxTicks times; returns the ticks taken. */
-  private static int tickUntil(ClusterWatch w, Predicate<RecoveryState> done, int maxTicks) throws Exception {
+  private static int tickUntil(ClusterReconciler w, Predicate<RecoveryState> done, int maxTicks) throws Exception {
     for (int i = 1; i <= maxTicks; i++) {
       w.tick();
       if (done.test(w.state().state())) {
@@ -102,7 +101,7 @@ class RecoveryLabTest {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")));
-    ClusterWatch w = watch(lab, cluster);
+    ClusterReconciler w = watch(lab, cluster);
     w.tick();
     List<String> victims = lab.servers().stream().map(LabServer::name).skip(1).toList();
     victims.forEach(lab::kill);
@@ -124,12 +123,12 @@ class RecoveryLabTest {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig before = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of()));
-    new ClusterMonitor(before, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock).poll();
+    new ClusterPoller(before, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock).poll();
     String survivor = lab.servers().get(0).name();
     lab.replace(lab.servers().stream().map(LabServer::name).skip(1).toList());
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO,
         List.of("restart-down-servers", "peers-json")));
-    ClusterWatch w = watch(lab, cluster);
+    ClusterReconciler w = watch(lab, cluster);
 
     Instant start = Instant.now();
     tickUntil(w, s -> s == RecoveryState.COOLDOWN || s == RecoveryState.FAILED, 90);
@@ -156,7 +155,7 @@ class RecoveryLabTest {
   void dryRunLeavesTheClusterStuck(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.DRY_RUN, List.of("restart-down-servers")));
-    ClusterWatch w = watch(lab, cluster);
+    ClusterReconciler w = watch(lab, cluster);
     lab.servers().stream().map(LabServer::name).skip(1).toList().forEach(lab::kill);
 
     tickUntil(w, s -> s == RecoveryState.COOLDOWN, 30);
@@ -176,7 +175,7 @@ class RecoveryLabTest {
   void killingTheLeaderRepeatedlyStartsNoRecovery(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")));
-    ClusterWatch w = watch(lab, cluster);
+    ClusterReconciler w = watch(lab, cluster);
     List<DiagnosisCode> seen = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
       LabServer leader = lab.awaitLeader(LEADER_TIMEOUT);
@@ -200,7 +199,7 @@ class RecoveryLabTest {
   void bootstrapExpectIsRefusedOnConsul187(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("bootstrap-expect")));
-    ClusterWatch w = watch(lab, cluster);
+    ClusterReconciler w = watch(lab, cluster);
     lab.servers().stream().map(LabServer::name).skip(1).toList().forEach(lab::kill);
     tickUntil(w, s -> s == RecoveryState.CONFIRMED, 30);
     w.tick();
@@ -222,12 +221,12 @@ class RecoveryLabTest {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig before = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of()));
-    new ClusterMonitor(before, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock).poll();
+    new ClusterPoller(before, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock).poll();
     lab.replace(lab.servers().stream().map(LabServer::name).skip(1).toList());
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("peers-json")));
 
     // The first watchdog "dies" right after peers.json is written, before the step's end reaches the journal.
-    ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
+    ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
         metrics, clock);
     AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
     PlanRunner dying = new PlanRunner(cluster, s -> new RecordingExecutor(
@@ -242,8 +241,8 @@ class RecoveryLabTest {
         return r;
       }
     }, observer, new HttpLeaderRead(), journal, metrics, clock, Sleeper.real(), Duration.ofSeconds(1));
-    ClusterWatch first = new ClusterWatch(monitor, new io.consulwatchdog.decide.DecisionMaker(), new Planner(), dying,
-        new TopologyStore(stateDir), journal, new WatchStateStore(stateDir), metrics, clock);
+    ClusterReconciler first = new ClusterReconciler(monitor, new io.consulwatchdog.decide.DecisionMaker(), new Planner(), dying,
+        new TopologyStore(stateDir), journal, new RecoveryStatusStore(stateDir), metrics, clock);
     boolean died = false;
     for (int i = 0; i < 60 && !died; i++) {
       try {
@@ -258,7 +257,7 @@ class RecoveryLabTest {
     assertThat(before2.stream().filter(c -> c.endsWith(":write-file"))).hasSize(1);
 
     // The restarted watchdog finds the unfinished recovery and does not repeat the destructive step.
-    ClusterWatch second = watch(lab, cluster);
+    ClusterReconciler second = watch(lab, cluster);
     RunResult resumed = second.resumeUnfinished().orElseThrow();
     assertThat(resumed.succeeded()).isFalse();
     assertThat(resumed.reason()).contains("write").contains("peers.json").contains("not repeated");

@@ -1,5 +1,6 @@
 package io.consulwatchdog.daemon;
 
+import io.consulwatchdog.recover.ClusterPoller;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.WatchdogConfig;
@@ -7,7 +8,7 @@ import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutors;
 import io.consulwatchdog.execute.ExecutorResources;
-import io.consulwatchdog.recover.ClusterWatch;
+import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
@@ -27,19 +28,19 @@ import org.slf4j.LoggerFactory;
  * The running daemon: each cluster's loop (observe, diagnose, decide, plan, act, verify) on its own
  * schedule, plus the status server.
  */
-public final class Watchdog implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
+public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
   private final WatchdogConfig config;
   private final HttpClusterObserver observer;
   private final ExecutorResources executors;
   private final PollScheduler scheduler;
   private final StatusServer status;
-  private final Map<String, ClusterWatch> watches;
+  private final Map<String, ClusterReconciler> watches;
   private volatile boolean closed;
 
-  private Watchdog(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
-      PollScheduler scheduler, StatusServer status, Map<String, ClusterWatch> watches) {
+  private Daemon(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
+      PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> watches) {
     this.config = config;
     this.observer = observer;
     this.executors = executors;
@@ -49,7 +50,7 @@ public final class Watchdog implements AutoCloseable {
   }
 
   /** Starts watching every cluster of the config. */
-  public static Watchdog start(WatchdogConfig config) throws Exception {
+  public static Daemon start(WatchdogConfig config) throws Exception {
     Files.createDirectories(config.stateDir());
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -57,10 +58,10 @@ public final class Watchdog implements AutoCloseable {
     HttpClusterObserver observer = new HttpClusterObserver(clock);
     ExecutorResources executors = new ExecutorResources();
     TopologyStore topology = new TopologyStore(config.stateDir());
-    Map<String, ClusterWatch> watches = new LinkedHashMap<>();
+    Map<String, ClusterReconciler> watches = new LinkedHashMap<>();
     for (ClusterConfig cluster : config.clusters()) {
-      ClusterMonitor monitor = new ClusterMonitor(cluster, observer, new ClusterDiagnoser(), topology, metrics, clock);
-      watches.put(cluster.name(), ClusterWatch.create(monitor, observer, s -> AgentExecutors.create(s, executors),
+      ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), topology, metrics, clock);
+      watches.put(cluster.name(), ClusterReconciler.create(monitor, observer, s -> AgentExecutors.create(s, executors),
           new HttpLeaderRead(), config.stateDir(), metrics, clock));
       log.info("Watching cluster {}: {} servers every {} ms, recovery mode {}", cluster.name(),
           cluster.servers().size(), cluster.pollInterval().toMillis(), cluster.recovery().mode());
@@ -74,16 +75,16 @@ public final class Watchdog implements AutoCloseable {
       throw new IllegalStateException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
     }
     PollScheduler scheduler = new PollScheduler(config.clusters().size());
-    for (Map.Entry<String, ClusterWatch> w : watches.entrySet()) {
+    for (Map.Entry<String, ClusterReconciler> w : watches.entrySet()) {
       ClusterConfig cluster = config.cluster(w.getKey()).orElseThrow();
       scheduler.schedule(cluster.name(), cluster.pollInterval(), firstResumeThenTick(w.getValue()));
     }
     scheduler.start();
-    return new Watchdog(config, observer, executors, scheduler, status, watches);
+    return new Daemon(config, observer, executors, scheduler, status, watches);
   }
 
   /** The cluster's job: the first run finishes (or safely ends) a recovery a previous run left open. */
-  private static Runnable firstResumeThenTick(ClusterWatch watch) {
+  private static Runnable firstResumeThenTick(ClusterReconciler watch) {
     java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
       if (resumed.compareAndSet(false, true)) {
@@ -106,7 +107,7 @@ public final class Watchdog implements AutoCloseable {
     return host + ":" + status.port();
   }
 
-  private static Map<String, Object> health(Map<String, ClusterWatch> watches) {
+  private static Map<String, Object> health(Map<String, ClusterReconciler> watches) {
     Map<String, Object> clusters = new LinkedHashMap<>();
     watches.forEach((name, w) -> {
       Map<String, Object> c = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package io.consulwatchdog.daemon;
+package io.consulwatchdog.recover;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.diagnose.Diagnoser;
@@ -18,8 +18,8 @@ import org.slf4j.MDC;
  * The observing half of the loop for one cluster: observe, diagnose, remember, export, and log each
  * change of state (not every poll).
  */
-public final class ClusterMonitor {
-  private static final Logger log = LoggerFactory.getLogger(ClusterMonitor.class);
+public final class ClusterPoller {
+  private static final Logger log = LoggerFactory.getLogger(ClusterPoller.class);
 
   private final ClusterConfig cluster;
   private final ClusterObserver observer;
@@ -31,7 +31,7 @@ public final class ClusterMonitor {
   private volatile ClusterSnapshot lastSnapshot;
 
   /** A monitor for one cluster with its collaborators. */
-  public ClusterMonitor(ClusterConfig cluster, ClusterObserver observer, Diagnoser diagnoser,
+  public ClusterPoller(ClusterConfig cluster, ClusterObserver observer, Diagnoser diagnoser,
       TopologyStore topology, WatchdogMetrics metrics, Clock clock) {
     this.cluster = cluster;
     this.observer = observer;

@@ -1,5 +1,6 @@
 package io.consulwatchdog.daemon;
 
+import io.consulwatchdog.recover.ClusterPoller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +35,7 @@ import picocli.CommandLine;
 /** The daemon and `check` against a real Consul cluster that breaks while they watch. */
 @Tag("lab")
 @ExtendWith(ConsulLabExtension.class)
-class WatchdogOnRealConsulTest {
+class DaemonOnRealConsulTest {
   @TempDir Path dir;
 
   private Path writeConfig(LabCluster lab) throws IOException {
@@ -102,12 +103,12 @@ class WatchdogOnRealConsulTest {
   @Test
   void daemonLogsEachStateChangeOnceAndExportsIt(LabCluster lab) throws Exception {
     lab.awaitLeader(Duration.ofSeconds(20));
-    Logger monitorLog = (Logger) LoggerFactory.getLogger(ClusterMonitor.class);
+    Logger monitorLog = (Logger) LoggerFactory.getLogger(ClusterPoller.class);
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     monitorLog.addAppender(logs);
     WatchdogConfig config = new io.consulwatchdog.config.ConfigLoader().load(writeConfig(lab));
-    try (Watchdog watchdog = Watchdog.start(config)) {
+    try (Daemon watchdog = Daemon.start(config)) {
       String base = "http://" + watchdog.listenAddress();
       await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));
       assertThat(get(base + "/metrics")).contains("consul_watchdog_diagnosis{cluster=\"lab\",state=\"HEALTHY\"} 1.0")
@@ -145,7 +146,7 @@ class WatchdogOnRealConsulTest {
     lab.awaitLeader(Duration.ofSeconds(20));
     lab.putKeys("before", 20);
     WatchdogConfig config = new io.consulwatchdog.config.ConfigLoader().load(writeAutoConfig(lab));
-    try (Watchdog watchdog = Watchdog.start(config)) {
+    try (Daemon watchdog = Daemon.start(config)) {
       String base = "http://" + watchdog.listenAddress();
       await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));
       List<LabServer> servers = lab.servers();

@@ -7,7 +7,6 @@ import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.Fixtures.MutableClock;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryConfig;
-import io.consulwatchdog.daemon.ClusterMonitor;
 import io.consulwatchdog.decide.Decision;
 import io.consulwatchdog.decide.DecisionMaker;
 import io.consulwatchdog.decide.RecoveryState;
@@ -25,7 +24,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClusterWatchTest {
+class ClusterReconcilerTest {
   private static final Duration T = Duration.ofSeconds(20);
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(T0);
@@ -34,23 +33,23 @@ class ClusterWatchTest {
   private FakeWorld world;
   private AuditJournal journal;
 
-  private ClusterWatch watch(String mode, String... running) {
+  private ClusterReconciler watch(String mode, String... running) {
     ClusterConfig cluster = Fixtures.cluster(Fixtures.recovery(mode, List.of("restart-down-servers")),
         Fixtures.threeServers(), List.of());
     if (world == null) {
       world = new FakeWorld(cluster, clock, running);
     }
     journal = new AuditJournal(dir, "dc1", clock);
-    ClusterMonitor monitor = new ClusterMonitor(cluster, world.observer(), world.diagnoser(), new TopologyStore(dir),
+    ClusterPoller monitor = new ClusterPoller(cluster, world.observer(), world.diagnoser(), new TopologyStore(dir),
         metrics, clock);
     PlanRunner runner = new PlanRunner(cluster, world::executor, world.observer(), world.leaderRead(), journal,
         metrics, clock, clock::advance, Duration.ofSeconds(1));
-    return new ClusterWatch(monitor, new DecisionMaker(), new Planner(), runner, new TopologyStore(dir), journal,
-        new WatchStateStore(dir), metrics, clock);
+    return new ClusterReconciler(monitor, new DecisionMaker(), new Planner(), runner, new TopologyStore(dir), journal,
+        new RecoveryStatusStore(dir), metrics, clock);
   }
 
-  private ClusterWatch.Tick tick(ClusterWatch w) {
-    ClusterWatch.Tick t = w.tick();
+  private ClusterReconciler.Tick tick(ClusterReconciler w) {
+    ClusterReconciler.Tick t = w.tick();
     clock.advance(Duration.ofSeconds(5));
     return t;
   }
@@ -61,20 +60,20 @@ class ClusterWatchTest {
 
   @Test
   void autoModeHealsTwoOfThreeDownAfterConfirmation() {
-    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
     assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.WATCH);
     assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.WATCH);
     assertThat(w.state().state()).isEqualTo(RecoveryState.SUSPECT);
     assertThat(world.calls).isEmpty();
 
-    ClusterWatch.Tick third = tick(w);
+    ClusterReconciler.Tick third = tick(w);
     assertThat(third.decision().kind()).isEqualTo(Decision.Kind.RECOVER);
     assertThat(third.plan()).isPresent();
     assertThat(third.run().orElseThrow().succeeded()).isTrue();
     assertThat(world.calls).containsExactly("s2:start", "s3:start");
     assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
     assertThat(w.state().recoveryId()).contains(third.plan().get().id());
-    assertThat(new WatchStateStore(dir).load("dc1")).contains(w.state());
+    assertThat(new RecoveryStatusStore(dir).load("dc1")).contains(w.state());
 
     List<AuditEvent> events = journal.read();
     assertThat(events.get(0).event()).isEqualTo(AuditEvent.RECOVERY_PLANNED);
@@ -89,10 +88,10 @@ class ClusterWatchTest {
 
   @Test
   void dryRunPrintsThePlanOnceAndTouchesNothing() {
-    ClusterWatch w = watch(RecoveryConfig.DRY_RUN, "s1");
+    ClusterReconciler w = watch(RecoveryConfig.DRY_RUN, "s1");
     tick(w);
     tick(w);
-    ClusterWatch.Tick third = tick(w);
+    ClusterReconciler.Tick third = tick(w);
     assertThat(third.decision().dryRun()).isTrue();
     assertThat(third.plan()).isPresent();
     assertThat(third.run()).isEmpty();
@@ -112,7 +111,7 @@ class ClusterWatchTest {
 
   @Test
   void detectOnlyNeverPlans() {
-    ClusterWatch w = watch(RecoveryConfig.DETECT_ONLY, "s1");
+    ClusterReconciler w = watch(RecoveryConfig.DETECT_ONLY, "s1");
     for (int i = 0; i < 10; i++) {
       tick(w);
     }
@@ -123,7 +122,7 @@ class ClusterWatchTest {
 
   @Test
   void aBlindWatchdogNeverActs() {
-    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
     world.blind = true;
     for (int i = 0; i < 10; i++) {
       assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.IGNORE);
@@ -134,7 +133,7 @@ class ClusterWatchTest {
 
   @Test
   void theReProbeCancelsARecoveryWhenTheClusterHealedMeanwhile() {
-    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
     world.onObserve = n -> {
       if (n == 4) { // the re-probe of the third tick
         world.running.addAll(List.of("s2", "s3"));
@@ -142,7 +141,7 @@ class ClusterWatchTest {
     };
     tick(w);
     tick(w);
-    ClusterWatch.Tick third = tick(w);
+    ClusterReconciler.Tick third = tick(w);
     assertThat(third.decision().kind()).isEqualTo(Decision.Kind.RECOVER);
     assertThat(third.plan()).isEmpty();
     assertThat(third.verdict().leader()).isPresent();
@@ -153,7 +152,7 @@ class ClusterWatchTest {
 
   @Test
   void repeatedFailuresEscalate() {
-    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
     world.failing.add("s2:start");
     int recoveries = 0;
     for (int i = 0; i < 40 && w.state().state() != RecoveryState.ESCALATED; i++) {
@@ -171,7 +170,7 @@ class ClusterWatchTest {
     assertThat(world.calls).hasSize(3);
 
     // An operator acknowledges through state.json (as `consul-watchdog ack` does): the watch adopts it.
-    WatchStateStore store = new WatchStateStore(dir);
+    RecoveryStatusStore store = new RecoveryStatusStore(dir);
     store.save(store.load("dc1").orElseThrow().acknowledged(clock.instant()));
     world.failing.clear();
     for (int i = 0; i < 3; i++) {
@@ -203,7 +202,7 @@ class ClusterWatchTest {
   @Test
   void aRestartAfterACrashInADestructiveStepDoesNotRepeatIt() {
     journalCrash(crashedPlan(), 0, true); // died while stopping s1
-    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
     Optional<RunResult> resumed = w.resumeUnfinished();
     assertThat(resumed.orElseThrow().succeeded()).isFalse();
     assertThat(resumed.get().reason()).contains("stop agent s1").contains("not repeated");
@@ -216,7 +215,7 @@ class ClusterWatchTest {
   @Test
   void aRestartAfterACrashInAWaitContinuesWithoutRerunningCompletedSteps() {
     journalCrash(crashedPlan(), 2, true); // stop s1 and start s2 done, died waiting for s2
-    ClusterWatch w = watch(RecoveryConfig.AUTO, "s2"); // still no quorum: the re-probe lets it continue
+    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s2"); // still no quorum: the re-probe lets it continue
     Optional<RunResult> resumed = w.resumeUnfinished();
     assertThat(resumed.orElseThrow().succeeded()).as(resumed.get().reason()).isTrue();
     assertThat(world.calls).containsExactly("s3:start");
@@ -228,7 +227,7 @@ class ClusterWatchTest {
   @Test
   void aRestartInAnotherModeAbandonsTheUnfinishedRecovery() {
     journalCrash(crashedPlan(), 2, false);
-    ClusterWatch w = watch(RecoveryConfig.DRY_RUN, "s1", "s2");
+    ClusterReconciler w = watch(RecoveryConfig.DRY_RUN, "s1", "s2");
     RunResult resumed = w.resumeUnfinished().orElseThrow();
     assertThat(resumed.succeeded()).isFalse();
     assertThat(resumed.reason()).contains("mode dry-run");
@@ -238,7 +237,7 @@ class ClusterWatchTest {
   @Test
   void aRestartFindingTheClusterHealedRunsNoStepOfTheUnfinishedPlan() {
     journalCrash(crashedPlan(), 2, true); // died waiting for s2; meanwhile every server came back
-    ClusterWatch w = watch(RecoveryConfig.AUTO, "s1", "s2", "s3");
+    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1", "s2", "s3");
     RunResult resumed = w.resumeUnfinished().orElseThrow();
     assertThat(resumed.reason()).contains("no longer needs it");
     assertThat(world.calls).isEmpty();

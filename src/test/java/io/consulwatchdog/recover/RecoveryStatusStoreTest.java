@@ -4,7 +4,7 @@ import static io.consulwatchdog.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.decide.RecoveryState;
-import io.consulwatchdog.decide.WatchState;
+import io.consulwatchdog.decide.RecoveryStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,20 +12,20 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class WatchStateStoreTest {
+class RecoveryStatusStoreTest {
   @TempDir Path dir;
 
   @Test
   void aMissingFileMeansNoState() {
-    WatchStateStore store = new WatchStateStore(dir);
+    RecoveryStatusStore store = new RecoveryStatusStore(dir);
     assertThat(store.load("dc1")).isEmpty();
-    assertThat(store.loadOrInitial("dc1", T0)).isEqualTo(WatchState.initial("dc1", T0));
+    assertThat(store.loadOrInitial("dc1", T0)).isEqualTo(RecoveryStatus.initial("dc1", T0));
   }
 
   @Test
   void stateRoundTripsThroughStateJsonWithoutLeavingATemporaryFile() throws Exception {
-    WatchStateStore store = new WatchStateStore(dir);
-    WatchState state = new WatchState("dc1", RecoveryState.ESCALATED, T0, Optional.of("20261125T210000Z-ab12"),
+    RecoveryStatusStore store = new RecoveryStatusStore(dir);
+    RecoveryStatus state = new RecoveryStatus("dc1", RecoveryState.ESCALATED, T0, Optional.of("20261125T210000Z-ab12"),
         Optional.of(T0.plusSeconds(600)), List.of(T0.minusSeconds(60), T0), true, Optional.empty());
     store.save(state);
     assertThat(store.load("dc1")).contains(state);
@@ -36,7 +36,7 @@ class WatchStateStoreTest {
     assertThat(Files.readString(store.file("dc1"))).contains("\"state\" : \"ESCALATED\"")
         .contains("2026-11-25T21:00:00Z");
 
-    WatchState acked = state.acknowledged(T0.plusSeconds(5));
+    RecoveryStatus acked = state.acknowledged(T0.plusSeconds(5));
     store.save(acked);
     assertThat(store.load("dc1")).contains(acked);
   }

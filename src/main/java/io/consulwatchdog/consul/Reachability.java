@@ -1,4 +1,4 @@
-package io.consulwatchdog.observe;
+package io.consulwatchdog.consul;
 
 /** Whether the watchdog could observe an agent, and if not, why. */
 public enum Reachability {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param escalated true while waiting for an operator
  * @param acknowledgedAt when an operator last acknowledged an escalation
  */
-public record WatchState(
+public record RecoveryStatus(
     String cluster,
     RecoveryState state,
     Instant since,
@@ -28,30 +28,30 @@ public record WatchState(
     boolean escalated,
     Optional<Instant> acknowledgedAt) {
 
-  public WatchState {
+  public RecoveryStatus {
     recentFailures = List.copyOf(recentFailures);
   }
 
   /** The state of a cluster never seen before. */
-  public static WatchState initial(String cluster, Instant now) {
-    return new WatchState(cluster, RecoveryState.IDLE, now, Optional.empty(), Optional.empty(), List.of(), false,
+  public static RecoveryStatus initial(String cluster, Instant now) {
+    return new RecoveryStatus(cluster, RecoveryState.IDLE, now, Optional.empty(), Optional.empty(), List.of(), false,
         Optional.empty());
   }
 
   /** This state moved to next (checked against the transition table); since changes only on a real move. */
-  public WatchState moveTo(RecoveryState next, Instant now) {
+  public RecoveryStatus moveTo(RecoveryState next, Instant now) {
     RecoveryState checked = state.moveTo(next);
     if (checked == state) {
       return this;
     }
-    return new WatchState(cluster, checked, now, recoveryId, cooldownUntil, recentFailures,
+    return new RecoveryStatus(cluster, checked, now, recoveryId, cooldownUntil, recentFailures,
         checked == RecoveryState.ESCALATED, acknowledgedAt);
   }
 
   /** A recovery with this id starts now. */
-  public WatchState recoveryStarted(String id, Instant now) {
-    WatchState moved = moveTo(RecoveryState.RECOVERING, now);
-    return new WatchState(cluster, moved.state, moved.since, Optional.of(id), cooldownUntil, recentFailures,
+  public RecoveryStatus recoveryStarted(String id, Instant now) {
+    RecoveryStatus moved = moveTo(RecoveryState.RECOVERING, now);
+    return new RecoveryStatus(cluster, moved.state, moved.since, Optional.of(id), cooldownUntil, recentFailures,
         false, acknowledgedAt);
   }
 
@@ -59,15 +59,15 @@ public record WatchState(
    * A recovery found unfinished in the journal after a watchdog restart, whatever the state file said
    * (it may be lost or older than the journal): not a transition, a restoration.
    */
-  public WatchState restoredRecovering(String id, Instant now) {
-    return new WatchState(cluster, RecoveryState.RECOVERING, now, Optional.of(id), cooldownUntil, recentFailures,
+  public RecoveryStatus restoredRecovering(String id, Instant now) {
+    return new RecoveryStatus(cluster, RecoveryState.RECOVERING, now, Optional.of(id), cooldownUntil, recentFailures,
         false, acknowledgedAt);
   }
 
   /** A plan was printed in dry-run mode: quiet until the cooldown ends so it is not printed every poll. */
-  public WatchState dryRunPrinted(String id, Instant now, RecoveryConfig config) {
-    WatchState moved = moveTo(RecoveryState.COOLDOWN, now);
-    return new WatchState(cluster, moved.state, moved.since, Optional.of(id),
+  public RecoveryStatus dryRunPrinted(String id, Instant now, RecoveryConfig config) {
+    RecoveryStatus moved = moveTo(RecoveryState.COOLDOWN, now);
+    return new RecoveryStatus(cluster, moved.state, moved.since, Optional.of(id),
         Optional.of(now.plus(config.cooldown())), recentFailures, false, acknowledgedAt);
   }
 
@@ -75,32 +75,32 @@ public record WatchState(
    * The recovery under way ended: COOLDOWN on success; FAILED, or ESCALATED once maxFailures failures
    * fall within failureWindow.
    */
-  public WatchState recoveryFinished(boolean succeeded, Instant now, RecoveryConfig config) {
+  public RecoveryStatus recoveryFinished(boolean succeeded, Instant now, RecoveryConfig config) {
     Optional<Instant> until = Optional.of(now.plus(config.cooldown()));
     if (succeeded) {
-      WatchState moved = moveTo(RecoveryState.COOLDOWN, now);
-      return new WatchState(cluster, moved.state, moved.since, recoveryId, until, recentFailures, false,
+      RecoveryStatus moved = moveTo(RecoveryState.COOLDOWN, now);
+      return new RecoveryStatus(cluster, moved.state, moved.since, recoveryId, until, recentFailures, false,
           acknowledgedAt);
     }
     List<Instant> failures = new ArrayList<>(failuresWithin(now, config));
     failures.add(now);
-    WatchState failed = moveTo(RecoveryState.FAILED, now);
-    WatchState withFailures = new WatchState(cluster, failed.state, failed.since, recoveryId, until, failures,
+    RecoveryStatus failed = moveTo(RecoveryState.FAILED, now);
+    RecoveryStatus withFailures = new RecoveryStatus(cluster, failed.state, failed.since, recoveryId, until, failures,
         false, acknowledgedAt);
     return failures.size() >= config.maxFailures() ? withFailures.moveTo(RecoveryState.ESCALATED, now)
         : withFailures;
   }
 
   /** An operator acknowledged: back to IDLE with the failure count cleared. */
-  public WatchState acknowledged(Instant now) {
-    return new WatchState(cluster, RecoveryState.IDLE, now, recoveryId, cooldownUntil, List.of(), false,
+  public RecoveryStatus acknowledged(Instant now) {
+    return new RecoveryStatus(cluster, RecoveryState.IDLE, now, recoveryId, cooldownUntil, List.of(), false,
         Optional.of(now));
   }
 
   /** The cluster is healthy again: an escalation or failure streak is over. */
-  public WatchState healed(Instant now) {
-    WatchState moved = moveTo(RecoveryState.IDLE, now);
-    return new WatchState(cluster, moved.state, moved.since, recoveryId, cooldownUntil, List.of(), false,
+  public RecoveryStatus healed(Instant now) {
+    RecoveryStatus moved = moveTo(RecoveryState.IDLE, now);
+    return new RecoveryStatus(cluster, moved.state, moved.since, recoveryId, cooldownUntil, List.of(), false,
         acknowledgedAt);
   }
 

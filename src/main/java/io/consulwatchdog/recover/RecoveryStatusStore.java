@@ -2,7 +2,7 @@ package io.consulwatchdog.recover;
 
 import io.consulwatchdog.json.JsonMapper;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.consulwatchdog.decide.WatchState;
+import io.consulwatchdog.decide.RecoveryStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,13 +15,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Persists each cluster's {@link WatchState} to {@code <stateDir>/<cluster>/state.json}, atomically. */
-public final class WatchStateStore {
+/** Persists each cluster's {@link RecoveryStatus} to {@code <stateDir>/<cluster>/state.json}, atomically. */
+public final class RecoveryStatusStore {
   private static final ObjectMapper JSON = JsonMapper.compact();
   private final Path stateDir;
 
   /** A store under the watchdog's state directory. */
-  public WatchStateStore(Path stateDir) {
+  public RecoveryStatusStore(Path stateDir) {
     this.stateDir = stateDir;
   }
 
@@ -31,9 +31,9 @@ public final class WatchStateStore {
   }
 
   /** The saved state, or empty when none was saved yet. */
-  public Optional<WatchState> load(String cluster) {
+  public Optional<RecoveryStatus> load(String cluster) {
     try {
-      return Optional.of(JSON.readValue(Files.readAllBytes(file(cluster)), WatchState.class));
+      return Optional.of(JSON.readValue(Files.readAllBytes(file(cluster)), RecoveryStatus.class));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -42,12 +42,12 @@ public final class WatchStateStore {
   }
 
   /** The saved state, or the initial IDLE state. */
-  public WatchState loadOrInitial(String cluster, Instant now) {
-    return load(cluster).orElseGet(() -> WatchState.initial(cluster, now));
+  public RecoveryStatus loadOrInitial(String cluster, Instant now) {
+    return load(cluster).orElseGet(() -> RecoveryStatus.initial(cluster, now));
   }
 
   /** Writes the state to a temporary file, forces it to disk, then renames it over state.json. */
-  public void save(WatchState state) {
+  public void save(RecoveryStatus state) {
     Path target = file(state.cluster());
     try {
       Files.createDirectories(target.getParent());

@@ -3,11 +3,10 @@ package io.consulwatchdog.recover;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.ServerConfig;
-import io.consulwatchdog.daemon.ClusterMonitor;
 import io.consulwatchdog.decide.Decision;
 import io.consulwatchdog.decide.DecisionMaker;
 import io.consulwatchdog.decide.RecoveryState;
-import io.consulwatchdog.decide.WatchState;
+import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutor;
@@ -33,27 +32,27 @@ import org.slf4j.MDC;
 
 /**
  * The loop body for one cluster, read top to bottom: observe and diagnose (through the cluster's
- * {@link ClusterMonitor}, which also keeps history, metrics and topology), decide, re-probe, plan, audit,
+ * {@link ClusterPoller}, which also keeps history, metrics and topology), decide, re-probe, plan, audit,
  * run (or print, in dry-run), verify, record the new state. Only state changes are logged, not every poll.
  */
-public final class ClusterWatch {
-  private static final Logger log = LoggerFactory.getLogger(ClusterWatch.class);
+public final class ClusterReconciler {
+  private static final Logger log = LoggerFactory.getLogger(ClusterReconciler.class);
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final ClusterConfig cluster;
-  private final ClusterMonitor monitor;
+  private final ClusterPoller monitor;
   private final DecisionMaker decisionMaker;
   private final Planner planner;
   private final PlanRunner runner;
   private final TopologyStore topology;
   private final AuditJournal journal;
-  private final WatchStateStore store;
+  private final RecoveryStatusStore store;
   private final WatchdogMetrics metrics;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  private volatile WatchState state;
+  private volatile RecoveryStatus state;
   private String lastRefusal = "";
 
   /**
@@ -63,8 +62,8 @@ public final class ClusterWatch {
    * @param runner runs plans through the executors (built with the same journal and clock)
    * @param topology the last-known-good topology store, read at planning time
    */
-  public ClusterWatch(ClusterMonitor monitor, DecisionMaker decisionMaker, Planner planner, PlanRunner runner,
-      TopologyStore topology, AuditJournal journal, WatchStateStore store, WatchdogMetrics metrics, Clock clock) {
+  public ClusterReconciler(ClusterPoller monitor, DecisionMaker decisionMaker, Planner planner, PlanRunner runner,
+      TopologyStore topology, AuditJournal journal, RecoveryStatusStore store, WatchdogMetrics metrics, Clock clock) {
     this.cluster = monitor.cluster();
     this.monitor = monitor;
     this.decisionMaker = decisionMaker;
@@ -84,15 +83,15 @@ public final class ClusterWatch {
    *
    * @param executors makes one agent's executor (a new one per call; the runner closes it after a plan)
    */
-  public static ClusterWatch create(ClusterMonitor monitor, ClusterObserver observer,
+  public static ClusterReconciler create(ClusterPoller monitor, ClusterObserver observer,
       Function<ServerConfig, AgentExecutor> executors, LeaderRead leaderRead, Path stateDir, WatchdogMetrics metrics,
       Clock clock) {
     ClusterConfig cluster = monitor.cluster();
     AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
     PlanRunner runner = new PlanRunner(cluster, executors, observer, leaderRead, journal, metrics, clock,
         Sleeper.real(), POLL_DURING_RECOVERY);
-    return new ClusterWatch(monitor, new DecisionMaker(), new Planner(), runner, new TopologyStore(stateDir), journal,
-        new WatchStateStore(stateDir), metrics, clock);
+    return new ClusterReconciler(monitor, new DecisionMaker(), new Planner(), runner, new TopologyStore(stateDir), journal,
+        new RecoveryStatusStore(stateDir), metrics, clock);
   }
 
   /** Time between polls of the wait and verify steps of a running plan. */
@@ -231,7 +230,7 @@ public final class ClusterWatch {
   }
 
   /** The current watch state. */
-  public WatchState state() {
+  public RecoveryStatus state() {
     return state;
   }
 
@@ -257,7 +256,7 @@ public final class ClusterWatch {
     }
     journal.recoveryFinished(plan.id(), succeeded ? AuditEvent.SUCCEEDED : AuditEvent.FAILED, reason);
     metrics.recoveryFinished(cluster.name(), plan.strategy(), succeeded, run.took());
-    WatchState next = state.recoveryFinished(succeeded, clock.instant(), cluster.recovery());
+    RecoveryStatus next = state.recoveryFinished(succeeded, clock.instant(), cluster.recovery());
     moveTo(next, "recovery " + plan.id() + (succeeded ? " succeeded: " : " failed: ") + reason);
     if (next.state() == RecoveryState.ESCALATED) {
       metrics.escalated(cluster.name());
@@ -265,7 +264,7 @@ public final class ClusterWatch {
   }
 
   /** Adopts the next state; logs and persists it when it differs from the current one. */
-  private void moveTo(WatchState next, String reason) {
+  private void moveTo(RecoveryStatus next, String reason) {
     if (next.equals(state)) {
       return;
     }
