@@ -37,16 +37,18 @@ public final class Daemon implements AutoCloseable {
   private final PollScheduler scheduler;
   private final StatusServer status;
   private final Map<String, ClusterReconciler> watches;
+  private final AutoCloseable jvmMetrics;
   private volatile boolean closed;
 
   private Daemon(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
-      PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> watches) {
+      PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> watches, AutoCloseable jvmMetrics) {
     this.config = config;
     this.observer = observer;
     this.executors = executors;
     this.scheduler = scheduler;
     this.status = status;
     this.watches = watches;
+    this.jvmMetrics = jvmMetrics;
   }
 
   /** Starts watching every cluster of the config. */
@@ -55,11 +57,14 @@ public final class Daemon implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
+    AutoCloseable jvmMetrics = metrics.bindJvmAndProcessMetrics();
     HttpClusterObserver observer = new HttpClusterObserver(clock);
     ExecutorResources executors = new ExecutorResources();
     TopologyStore topology = new TopologyStore(config.stateDir());
     Map<String, ClusterReconciler> watches = new LinkedHashMap<>();
     for (ClusterConfig cluster : config.clusters()) {
+      metrics.registerCluster(cluster);
+      metrics.effectiveMode(cluster.name(), cluster.recovery().mode());
       ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), topology, metrics, clock);
       watches.put(cluster.name(), ClusterReconciler.create(monitor, observer, s -> AgentExecutors.create(s, executors),
           new HttpLeaderRead(), config.stateDir(), metrics, clock));
@@ -72,6 +77,7 @@ public final class Daemon implements AutoCloseable {
     } catch (IOException e) {
       observer.close();
       executors.close();
+      jvmMetrics.close();
       throw new IllegalStateException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
     }
     PollScheduler scheduler = new PollScheduler(config.clusters().size());
@@ -80,7 +86,7 @@ public final class Daemon implements AutoCloseable {
       scheduler.schedule(cluster.name(), cluster.pollInterval(), firstResumeThenTick(w.getValue()));
     }
     scheduler.start();
-    return new Daemon(config, observer, executors, scheduler, status, watches);
+    return new Daemon(config, observer, executors, scheduler, status, watches, jvmMetrics);
   }
 
   /** The cluster's job: the first run finishes (or safely ends) a recovery a previous run left open. */
@@ -140,6 +146,11 @@ public final class Daemon implements AutoCloseable {
     status.close();
     observer.close();
     executors.close();
+    try {
+      jvmMetrics.close();
+    } catch (Exception e) {
+      log.warn("Closing the JVM metrics failed: {}", e.toString());
+    }
     log.info("Stopped");
   }
 }
