@@ -13,5 +13,6 @@ final class Subcommands {
     cl.addSubcommand(new PlanCommand());
     cl.addSubcommand(new AckCommand());
     cl.addSubcommand(new DemoCommand());
+    cl.addSubcommand(new CompletionCommand());
   }
 }

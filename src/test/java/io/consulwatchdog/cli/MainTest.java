@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,7 +30,7 @@ class MainTest {
   void helpListsEveryCommandWithOneLineSummaries() {
     Run r = run("--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("check ", "run ", "validate ", "plan ", "ack ", "demo ", "Exit codes:");
+    assertThat(r.out()).contains("check ", "run ", "validate ", "plan ", "ack ", "demo ", "completion ", "Exit codes:");
   }
 
   @Test
@@ -58,5 +60,28 @@ class MainTest {
     assertThat(bad.exit()).isEqualTo(ExitCodes.CONFIG);
     assertThat(bad.err()).contains(config + ": clusters[0].servers: must list at least one server");
     assertThat(run("validate", "--config", dir.resolve("none.yml").toString()).exit()).isEqualTo(ExitCodes.NO_INPUT);
+  }
+
+  @Test
+  void versionIsTheBuildsVersion() {
+    Run r = run("--version");
+    assertThat(r.exit()).isZero();
+    assertThat(System.getProperty("project.version")).as("surefire passes the POM's version").isNotBlank();
+    assertThat(r.out().strip()).isEqualTo("consul-watchdog " + System.getProperty("project.version"));
+  }
+
+  @Test
+  void completionPrintsABashScriptThatCompletesEverySubcommand() throws Exception {
+    Run r = run("completion");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("complete -F", "consul-watchdog");
+    for (String command : List.of("check", "run", "validate", "plan", "ack", "demo", "completion")) {
+      assertThat(r.out()).as(command).containsPattern("\\b" + command + "\\b");
+    }
+    Path script = dir.resolve("consul-watchdog.bash");
+    Files.writeString(script, r.out());
+    Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+    assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(bash.exitValue()).as(new String(bash.getInputStream().readAllBytes())).isZero();
   }
 }
