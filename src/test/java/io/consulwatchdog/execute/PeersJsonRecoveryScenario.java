@@ -1,5 +1,6 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.ClusterConfig;

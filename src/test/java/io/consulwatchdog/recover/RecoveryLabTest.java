@@ -1,5 +1,6 @@
 package io.consulwatchdog.recover;
 
+import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.ClusterConfig;
@@ -232,10 +233,10 @@ class RecoveryLabTest {
     PlanRunner dying = new PlanRunner(cluster, s -> new RecordingExecutor(
         new LocalProcessExecutor((LocalExecutorConfig) s.executor()), s.name(), calls) {
       @Override
-      public io.consulwatchdog.execute.ExecutionResult run(io.consulwatchdog.execute.AgentOperation op,
+      public io.consulwatchdog.execute.ExecutionResult run(io.consulwatchdog.plan.AgentOperation op,
           Duration timeout) {
         io.consulwatchdog.execute.ExecutionResult r = super.run(op, timeout);
-        if (op instanceof io.consulwatchdog.execute.AgentOperation.WriteFile) {
+        if (op instanceof io.consulwatchdog.plan.AgentOperation.WriteFile) {
           throw new WatchdogDied();
         }
         return r;
