@@ -1,6 +1,5 @@
 package io.consulwatchdog.plan;
 
-import io.consulwatchdog.consul.Reachability;
 import static io.consulwatchdog.Fixtures.T0;
 import static io.consulwatchdog.Fixtures.down;
 import static io.consulwatchdog.Fixtures.snapshot;
@@ -12,13 +11,16 @@ import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.NoExecutorConfig;
 import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.KnownServer;
 import io.consulwatchdog.observe.KnownTopology;
+import io.consulwatchdog.observe.ServerObservation;
 import io.consulwatchdog.plan.Step.BackupRaftDir;
 import io.consulwatchdog.plan.Step.RestartClient;
 import io.consulwatchdog.plan.Step.SetBootstrapExpect;
@@ -44,7 +46,7 @@ class PlannerTest {
   private final Planner planner = new Planner();
 
   private static ClusterConfig cluster(List<String> strategies) {
-    return Fixtures.cluster(Fixtures.recovery(RecoveryConfig.AUTO, strategies), Fixtures.threeServers(), List.of());
+    return Fixtures.cluster(Fixtures.recovery(RecoveryMode.AUTO, strategies), Fixtures.threeServers(), List.of());
   }
 
   private static PlanOutcome plan(ClusterConfig c, Verdict v, ClusterSnapshot s, Optional<KnownTopology> topo) {
@@ -91,7 +93,7 @@ class PlannerTest {
   void restartDownServersRefusesAServerItMayNotControl() {
     List<ServerConfig> servers = List.of(Fixtures.server("s1", 1), Fixtures.server("s2", 2),
         new ServerConfig("s3", URI.create("http://127.0.0.3:8500"), Optional.empty(), new NoExecutorConfig()));
-    ClusterConfig c = Fixtures.cluster(Fixtures.recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")),
+    ClusterConfig c = Fixtures.cluster(Fixtures.recovery(RecoveryMode.AUTO, List.of("restart-down-servers")),
         servers, List.of());
     assertThat(refused(plan(c, verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0), twoDown(),
         Optional.empty()))).singleElement().asString().contains("s3").contains("executor \"none\"");
@@ -204,7 +206,7 @@ class PlannerTest {
         new ServerConfig("s1", URI.create("http://127.0.0.1:8500"), Optional.empty(),
             Fixtures.server("s1", 1).executor()),
         Fixtures.server("s2", 2), Fixtures.server("s3", 3));
-    ClusterConfig c = Fixtures.cluster(Fixtures.recovery(RecoveryConfig.AUTO, List.of("peers-json")), servers,
+    ClusterConfig c = Fixtures.cluster(Fixtures.recovery(RecoveryMode.AUTO, List.of("peers-json")), servers,
         List.of());
     assertThat(refused(plan(c, stale(), replaced(), Optional.empty()))).singleElement().asString()
         .contains("server s1 holds raft state but has no dataDir configured");
@@ -310,7 +312,7 @@ class PlannerTest {
 
   @Test
   void clientsAreRestartedAtTheEndWhenAsked() {
-    RecoveryConfig r = Fixtures.recovery(RecoveryConfig.AUTO, List.of("restart-down-servers"));
+    RecoveryConfig r = Fixtures.recovery(RecoveryMode.AUTO, List.of("restart-down-servers"));
     RecoveryConfig withClients = new RecoveryConfig(r.mode(), r.strategies(), r.leaderlessAfter(), r.confirmPolls(),
         r.confirmWindow(), r.cooldown(), r.maxFailures(), r.failureWindow(), r.settleTimeout(), true);
     ServerConfig quiet = new ServerConfig("c2", URI.create("http://127.0.0.12:8500"), Optional.empty(),
