@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 class PlannerTest {
   private static final Duration SETTLE = Duration.ofSeconds(20);
-  private static final Duration AGENT = Planner.AGENT_TIMEOUT;
+  private static final Duration AGENT = Strategy.AGENT_TIMEOUT;
   private static final String ID_A = "11111111-aaaa-aaaa-aaaa-111111111111";
   private static final String ID_C = "33333333-cccc-cccc-cccc-333333333333";
   private static final String ID_D = "44444444-dddd-dddd-dddd-444444444444";
@@ -143,7 +143,7 @@ class PlannerTest {
     assertThat(plan.strategy()).isEqualTo("peers-json");
     assertThat(plan.steps()).containsExactly(
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
-        new BackupRaftDir("s1", "/data/s1/raft", "/data/s1/raft.backup-r42", Planner.BACKUP_TIMEOUT),
+        new BackupRaftDir("s1", "/data/s1/raft", "/data/s1/raft.backup-r42", Strategy.BACKUP_TIMEOUT),
         new WritePeersJson("s1", "/data/s1/raft/peers.json",
             "[{\"id\":\"" + ID_A + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false},"
                 + "{\"id\":\"22222222-bbbb-bbbb-bbbb-222222222222\",\"address\":\"127.0.0.2:8300\",\"non_voter\":false},"
@@ -300,10 +300,10 @@ class PlannerTest {
     List<Step> steps = plan.steps();
     assertThat(steps.subList(0, 6)).containsExactly(
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
-        new SetBootstrapExpect("s1", Planner.SEED_AGENT_CONFIG, 1, AGENT),
-        new SetBootstrapExpect("s2", Planner.SEED_AGENT_CONFIG, 1, AGENT),
-        new SetBootstrapExpect("s3", Planner.SEED_AGENT_CONFIG, 1, AGENT));
-    assertThat(steps).contains(new SetBootstrapExpect("s3", Planner.SEED_AGENT_CONFIG, 3, AGENT),
+        new SetBootstrapExpect("s1", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT),
+        new SetBootstrapExpect("s2", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT),
+        new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT));
+    assertThat(steps).contains(new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 3, AGENT),
         new Step.RestartAgent("s3", AGENT));
     assertThat(steps.get(steps.size() - 1)).isEqualTo(new VerifyDataReadable(SETTLE));
   }
