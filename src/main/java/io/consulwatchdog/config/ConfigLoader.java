@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  private static final Set<String> MODES =
-      Set.of(RecoveryConfig.DETECT_ONLY, RecoveryConfig.DRY_RUN, RecoveryConfig.AUTO);
   /** The recovery strategies the watchdog knows, in their usual order. */
   public static final List<String> STRATEGIES = List.of("restart-down-servers", "peers-json", "bootstrap-expect");
 
@@ -278,10 +276,9 @@ public final class ConfigLoader {
 
   private RecoveryConfig recovery(ConfigNode r) {
     RecoveryConfig d = RecoveryConfig.defaults();
-    String mode = r.string("mode", d.mode());
-    if (!MODES.contains(mode)) {
-      throw r.error(r.field("mode"), "must be one of detect-only, dry-run, auto", mode);
-    }
+    String modeName = r.string("mode", d.mode().configName());
+    RecoveryMode mode = RecoveryMode.parse(modeName)
+        .orElseThrow(() -> r.error(r.field("mode"), "must be one of " + RecoveryMode.names(), modeName));
     List<String> strategies = r.stringList("strategies", d.strategies());
     if (strategies.isEmpty()) {
       throw r.error(r.field("strategies"), "must list at least one of " + String.join(", ", STRATEGIES), "[]");
@@ -310,7 +307,7 @@ public final class ConfigLoader {
   }
 
   private static void checkRecoveryNeeds(ConfigNode c, List<ServerConfig> servers, List<ServerConfig> clients, RecoveryConfig r) {
-    if (r.mode().equals(RecoveryConfig.DETECT_ONLY)) {
+    if (r.mode() == RecoveryMode.DETECT_ONLY) {
       return;
     }
     for (int i = 0; i < servers.size(); i++) {

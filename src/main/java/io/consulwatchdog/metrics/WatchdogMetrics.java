@@ -4,6 +4,7 @@ import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ConfigLoader;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.consul.Reachability;
+import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.observe.ClusterSnapshot;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +48,8 @@ public final class WatchdogMetrics {
   public static final List<String> RECOVERY_STATES = List.of(
       "IDLE", "SUSPECT", "CONFIRMED", "RECOVERING", "VERIFYING", "COOLDOWN", "FAILED", "ESCALATED");
   /** The effective modes of consul_watchdog_effective_mode: the configured ones, plus paused and maintenance. */
-  public static final List<String> EFFECTIVE_MODES = List.of("auto", "dry-run", "detect-only", "paused", "maintenance");
+  public static final List<String> EFFECTIVE_MODES =
+      Arrays.stream(EffectiveMode.Kind.values()).map(EffectiveMode.Kind::label).toList();
   /** The recovery_blocked reason created at 0 for every cluster; others appear when first set. */
   public static final String NODE_NAME_MISMATCH = "node_name_mismatch";
   /** The reason label of a poll error that is not about reachability: one endpoint of an agent failed. */
@@ -140,7 +143,12 @@ public final class WatchdogMetrics {
     gauges(cluster).recoveryState.set(state);
   }
 
-  /** Sets the mode the cluster runs in now (one of {@link #EFFECTIVE_MODES}), shown by consul_watchdog_effective_mode. */
+  /** Sets the mode the cluster runs in now, shown by consul_watchdog_effective_mode. */
+  public void effectiveMode(String cluster, EffectiveMode.Kind mode) {
+    effectiveMode(cluster, mode.label());
+  }
+
+  /** Sets the mode the cluster runs in now by its label (one of {@link #EFFECTIVE_MODES}). */
   public void effectiveMode(String cluster, String mode) {
     if (!EFFECTIVE_MODES.contains(mode)) {
       throw new IllegalArgumentException("effective mode must be one of " + EFFECTIVE_MODES + ", not " + mode);

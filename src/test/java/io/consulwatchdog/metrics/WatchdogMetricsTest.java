@@ -166,6 +166,7 @@ class WatchdogMetricsTest {
       assertThat(after.value("consul_watchdog_effective_mode", labels)).as(mode)
           .contains(mode.equals("paused") ? 1.0 : 0.0);
     }
+    assertThat(WatchdogMetrics.EFFECTIVE_MODES).containsExactly("auto", "dry-run", "detect-only", "paused", "maintenance");
     assertThatThrownBy(() -> metrics.effectiveMode("dc1", "dryrun")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dryrun");
   }

@@ -3,10 +3,10 @@ package io.consulwatchdog.recover;
 import static io.consulwatchdog.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.Fixtures.MutableClock;
+import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.config.ClusterConfig;
-import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
@@ -22,7 +22,7 @@ class PlanRunnerTest {
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(T0);
   private final ClusterConfig cluster = Fixtures.cluster(
-      Fixtures.recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")), Fixtures.threeServers(), List.of());
+      Fixtures.recovery(RecoveryMode.AUTO, List.of("restart-down-servers")), Fixtures.threeServers(), List.of());
   private final FakeWorld world = new FakeWorld(cluster, clock, "s1");
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private AuditJournal journal;
