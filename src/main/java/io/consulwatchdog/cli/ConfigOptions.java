@@ -26,11 +26,16 @@ public final class ConfigOptions {
 
   /** Loads the config file, or builds an ad-hoc config from --server; usage error if neither. */
   public WatchdogConfig load(CommandLine.Model.CommandSpec spec, boolean allowAdHoc) {
+    return load(spec, allowAdHoc, new ConfigLoader());
+  }
+
+  /** The same, reading a config file with the given loader (e.g. one that checks syntax only). */
+  public WatchdogConfig load(CommandLine.Model.CommandSpec spec, boolean allowAdHoc, ConfigLoader loader) {
     if (config != null && servers != null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Give either --config or --server, not both");
     }
     if (config != null) {
-      return new ConfigLoader().load(config);
+      return loader.load(config);
     }
     if (servers != null && allowAdHoc) {
       Duration t = parseTimeout(spec);

@@ -84,4 +84,12 @@ class MainTest {
     assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(bash.exitValue()).as(new String(bash.getInputStream().readAllBytes())).isZero();
   }
+
+  @Test
+  void theShippedExampleConfigValidatesWithSyntaxOnly() {
+    Run r = run("validate", "--syntax-only", "--config", "config/consul-watchdog.example.yml");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("config/consul-watchdog.example.yml: valid (syntax only")
+        .contains("name: \"dc1\"");
+  }
 }

@@ -198,4 +198,56 @@ class ConfigLoaderTest {
     assertThat(Durations.format(Duration.ofMinutes(10))).isEqualTo("10m");
     assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
   }
+
+  private static final String REFERENCES_MISSING_FILES = """
+      clusters:
+        - name: dc1
+          acl_token: {file: /nonexistent/consul-watchdog/token}
+          tls:
+            ca_file: /nonexistent/consul-watchdog/ca.pem
+            cert_file: /nonexistent/consul-watchdog/client.pem
+            key_file: /nonexistent/consul-watchdog/client-key.pem
+          executor_defaults:
+            type: ssh
+            user: consul-watchdog
+            identity_file: /nonexistent/consul-watchdog/id_ed25519
+            known_hosts_file: /nonexistent/consul-watchdog/known_hosts
+          servers:
+            - name: s1
+              http_address: https://127.0.0.1:8501
+        - name: dc2
+          acl_token: {env: CONSUL_WATCHDOG_TEST_UNSET_VARIABLE}
+          servers:
+            - name: s1
+              http_address: http://127.0.0.1:8500
+      """;
+
+  @Test
+  void syntaxOnlyDoesNotOpenReferencedFilesNorReadVariables() throws IOException {
+    Path f = write(REFERENCES_MISSING_FILES);
+    assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].acl_token.file: must be a readable file")
+        .hasMessageContaining("/nonexistent/consul-watchdog/token");
+
+    WatchdogConfig c = new ConfigLoader(Map.<String, String>of()::get).syntaxOnly().load(f);
+
+    ClusterConfig dc1 = c.clusters().get(0);
+    assertThat(dc1.aclToken()).hasValueSatisfying(t -> assertThat(t.source()).isEqualTo("file:/nonexistent/consul-watchdog/token"));
+    assertThat(dc1.tls().caFile()).contains(Path.of("/nonexistent/consul-watchdog/ca.pem"));
+    assertThat(dc1.servers().get(0).executor()).isInstanceOf(SshExecutorConfig.class);
+    assertThat(c.clusters().get(1).aclToken())
+        .hasValueSatisfying(t -> assertThat(t.source()).isEqualTo("env:CONSUL_WATCHDOG_TEST_UNSET_VARIABLE"));
+  }
+
+  @Test
+  void syntaxOnlyStillRejectsBadKeysAndValues() throws IOException {
+    ConfigLoader syntaxOnly = new ConfigLoader().syntaxOnly();
+    Path badDuration = write(REFERENCES_MISSING_FILES.replace("    servers:", "    poll_interval: 5 seconds\n    servers:"));
+    assertThatThrownBy(() -> syntaxOnly.load(badDuration)).hasMessageContaining("clusters[0].poll_interval");
+    Path unknownKey = write(REFERENCES_MISSING_FILES.replace("ca_file:", "ca_fil:"));
+    assertThatThrownBy(() -> syntaxOnly.load(unknownKey)).hasMessageContaining("clusters[0].tls.ca_fil: unknown key");
+    Path halfCertificate = write(REFERENCES_MISSING_FILES.replace("      key_file: /nonexistent/consul-watchdog/client-key.pem\n", ""));
+    assertThatThrownBy(() -> syntaxOnly.load(halfCertificate)).hasMessageContaining("cert_file and key_file go together");
+  }
 }
