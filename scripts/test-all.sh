@@ -14,3 +14,4 @@ echo "test-all: promtool check rules / test rules ($("$promtool" --version 2>&1 
 "$promtool" test rules config/prometheus/alerts.test.yml config/prometheus/alerts-long.test.yml \
   || fail "promtool test rules (config/prometheus/alerts*.test.yml)"
 mvn -B -ntp verify "$@" || fail "mvn verify"
+bash scripts/test-deb.sh || fail "scripts/test-deb.sh (install, check and purge the .deb)"
