@@ -2,8 +2,10 @@ package io.consulwatchdog.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.consulwatchdog.consul.ConsulHttp;
+import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -76,7 +79,7 @@ public final class ConfigLoader {
     }
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(text);
+      root = JsonMapper.yaml().readTree(text);
     } catch (JacksonException e) {
       throw ConfigException.syntax(file, e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
@@ -173,13 +176,13 @@ public final class ConfigLoader {
     if (own.isEmpty() && defaults.isEmpty()) {
       return new NoExecutorConfig();
     }
-    com.fasterxml.jackson.databind.node.ObjectNode merged = new ObjectMapper().createObjectNode();
+    ObjectNode merged = JsonNodeFactory.instance.objectNode();
     String ownType = own.map(o -> o.raw().path("type").asText("")).orElse("");
     // Defaults apply only to executors of their own type: a systemd server ignores ssh defaults.
     defaults.filter(JsonNode::isObject)
         .filter(d -> ownType.isEmpty() || ownType.equals(d.path("type").asText("")))
-        .ifPresent(d -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) d));
-    own.ifPresent(o -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) o.raw()));
+        .ifPresent(d -> merged.setAll((ObjectNode) d));
+    own.ifPresent(o -> merged.setAll((ObjectNode) o.raw()));
     ConfigNode e = new ConfigNode(agent.file(), agent.field("executor"), merged);
     String type = e.string("type");
     ExecutorConfig result = switch (type) {

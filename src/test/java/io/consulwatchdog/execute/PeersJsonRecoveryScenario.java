@@ -140,8 +140,8 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
 
   /** The plan of the (single) recovery in the journal. */
   RecoveryPlan plan(ClusterConfig cluster) {
-    return journal(cluster).stream().filter(e -> e.event().equals(AuditEvent.RECOVERY_PLANNED)).findFirst()
-        .orElseThrow(() -> new AssertionError("no plan in the journal: " + journal(cluster))).plan();
+    return new AuditJournal(stateDir, cluster.name(), clock).read(AuditEvent.RecoveryPlanned.class).stream()
+        .findFirst().orElseThrow(() -> new AssertionError("no plan in the journal: " + journal(cluster))).plan();
   }
 
   /** Every operation run so far, in order. */
@@ -167,9 +167,8 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
     assertThat(watch.state().state()).as(events.toString()).isEqualTo(RecoveryState.COOLDOWN);
     RecoveryPlan plan = plan(cluster);
     assertThat(plan.strategy()).isEqualTo("peers-json");
-    AuditEvent last = events.get(events.size() - 1);
-    assertThat(last.event()).isEqualTo(AuditEvent.RECOVERY_FINISHED);
-    assertThat(last.outcome()).as(last.reason()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(AuditEvent.RecoveryFinished.class,
+        last -> assertThat(last.outcome()).as(last.reason()).isEqualTo(AuditEvent.SUCCEEDED));
     assertThat(registry.find("consul_watchdog_recoveries_succeeded").tag("strategy", "peers-json").counter())
         .isNotNull().extracting(c -> c.count()).isEqualTo(1.0);
 
@@ -188,8 +187,8 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
     }
     List<Integer> writeSteps = IntStream.range(0, plan.steps().size())
         .filter(i -> plan.steps().get(i) instanceof Step.WritePeersJson).boxed().toList();
-    assertThat(events.stream().filter(e -> e.event().equals(AuditEvent.STEP_FINISHED)
-        && writeSteps.contains(e.stepIndex()))).hasSize(writes.size()).allMatch(AuditEvent::success);
+    assertThat(events.stream().filter(AuditEvent.StepFinished.class::isInstance).map(AuditEvent.StepFinished.class::cast)
+        .filter(e -> writeSteps.contains(e.stepIndex()))).hasSize(writes.size()).allMatch(AuditEvent.StepFinished::success);
 
     Path backup = lab.server(survivor).dataDir().resolve("raft.backup-" + plan.id());
     assertThat(Files.isDirectory(backup)).as(backup.toString()).isTrue();

@@ -50,6 +50,10 @@ class ClusterReconcilerTest {
     return t;
   }
 
+  private static String outcome(AuditEvent e) {
+    return ((AuditEvent.RecoveryFinished) e).outcome();
+  }
+
   private double count(String name) {
     return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
   }
@@ -73,7 +77,7 @@ class ClusterReconcilerTest {
 
     List<AuditEvent> events = journal.read();
     assertThat(events.get(0).event()).isEqualTo(AuditEvent.RECOVERY_PLANNED);
-    assertThat(events.get(events.size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(outcome(events.get(events.size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
     assertThat(count("consul_watchdog_recoveries_started")).isEqualTo(1);
     assertThat(count("consul_watchdog_recoveries_succeeded")).isEqualTo(1);
     assertThat(registry.get("consul_watchdog_recovery_state").tag("state", "COOLDOWN").gauge().value()).isEqualTo(1);
@@ -96,8 +100,8 @@ class ClusterReconcilerTest {
     assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
     assertThat(journal.read()).extracting(AuditEvent::event)
         .containsExactly(AuditEvent.RECOVERY_PLANNED, AuditEvent.RECOVERY_FINISHED);
-    assertThat(journal.read().get(0).dryRun()).isTrue();
-    assertThat(journal.read().get(1).outcome()).isEqualTo(AuditEvent.DRY_RUN);
+    assertThat(((AuditEvent.RecoveryPlanned) journal.read().get(0)).dryRun()).isTrue();
+    assertThat(outcome(journal.read().get(1))).isEqualTo(AuditEvent.DRY_RUN);
     assertThat(count("consul_watchdog_dry_run_plans")).isEqualTo(1);
 
     assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.HOLD);
@@ -205,7 +209,7 @@ class ClusterReconcilerTest {
     assertThat(world.calls).isEmpty();
     assertThat(w.state().state()).isEqualTo(RecoveryState.FAILED);
     assertThat(journal.unfinished()).isEmpty();
-    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.FAILED);
+    assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.FAILED);
   }
 
   @Test
@@ -216,7 +220,7 @@ class ClusterReconcilerTest {
     assertThat(resumed.orElseThrow().succeeded()).as(resumed.get().reason()).isTrue();
     assertThat(world.calls).containsExactly("s3:start");
     assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
-    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
     assertThat(w.resumeUnfinished()).isEmpty();
   }
 
@@ -238,6 +242,6 @@ class ClusterReconcilerTest {
     assertThat(resumed.reason()).contains("no longer needs it");
     assertThat(world.calls).isEmpty();
     assertThat(journal.unfinished()).isEmpty();
-    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
   }
 }

@@ -57,9 +57,10 @@ class PlanRunnerTest {
     List<AuditEvent> events = journal.read();
     assertThat(events).hasSize(14);
     assertThat(events).extracting(AuditEvent::event).containsOnly(AuditEvent.STEP_STARTED, AuditEvent.STEP_FINISHED);
-    assertThat(events.get(11).step()).contains("3 live voters under the leader");
-    assertThat(events.get(11).stdout()).isEqualTo("3 live voters");
-    assertThat(events.get(13).stdout()).isEqualTo("read ok");
+    List<AuditEvent.StepFinished> ends = journal.read(AuditEvent.StepFinished.class);
+    assertThat(ends.get(5).step()).contains("3 live voters under the leader");
+    assertThat(ends.get(5).stdout()).isEqualTo("3 live voters");
+    assertThat(ends.get(6).stdout()).isEqualTo("read ok");
     assertThat(registry.get("consul_watchdog_recovery_steps").tag("step", "start-agent").tag("result", "ok")
         .counter().count()).isEqualTo(2.0);
   }
@@ -73,8 +74,9 @@ class PlanRunnerTest {
     assertThat(result.reason()).contains("step 1 (start agent s2) failed").contains("exit 3");
     assertThat(world.calls).containsExactly("s2:start");
     assertThat(journal.read()).hasSize(2);
-    assertThat(journal.read().get(1).success()).isFalse();
-    assertThat(journal.read().get(1).stderr()).contains("simulated failure");
+    AuditEvent.StepFinished end = journal.read(AuditEvent.StepFinished.class).get(0);
+    assertThat(end.success()).isFalse();
+    assertThat(end.stderr()).contains("simulated failure");
   }
 
   @Test
@@ -96,7 +98,7 @@ class PlanRunnerTest {
     RunResult result = runner().run(restartPlan(), 2);
     assertThat(result.succeeded()).isTrue();
     assertThat(world.calls).containsExactly("s3:start");
-    assertThat(journal.read().get(0).stepIndex()).isEqualTo(2);
+    assertThat(((AuditEvent.StepStarted) journal.read().get(0)).stepIndex()).isEqualTo(2);
   }
 
   @Test
