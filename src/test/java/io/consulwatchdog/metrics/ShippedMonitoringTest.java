@@ -6,7 +6,6 @@ import static io.consulwatchdog.observe.ObservationBuilder.voter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.json.JsonMapper;
@@ -54,7 +53,7 @@ class ShippedMonitoringTest {
   @Test
   void everySeriesTheAlertRulesSelectIsExported() throws IOException {
     List<String> expressions = new ArrayList<>();
-    for (JsonNode group : new YAMLMapper().readTree(ALERTS.toFile()).path("groups")) {
+    for (JsonNode group : JsonMapper.yaml().readTree(ALERTS.toFile()).path("groups")) {
       group.path("rules").forEach(rule -> expressions.add(rule.path("expr").asText()));
     }
     assertThat(expressions).hasSizeGreaterThanOrEqualTo(10);
@@ -76,12 +75,12 @@ class ShippedMonitoringTest {
   @Test
   void everyAlertRuleHasPromtoolTests() throws IOException {
     Set<String> rules = new TreeSet<>();
-    for (JsonNode group : new YAMLMapper().readTree(ALERTS.toFile()).path("groups")) {
+    for (JsonNode group : JsonMapper.yaml().readTree(ALERTS.toFile()).path("groups")) {
       group.path("rules").forEach(rule -> rules.add(rule.path("alert").asText()));
     }
     Set<String> tested = new TreeSet<>();
     for (Path file : ALERT_TESTS) {
-      JsonNode tests = new YAMLMapper().readTree(file.toFile());
+      JsonNode tests = JsonMapper.yaml().readTree(file.toFile());
       assertThat(tests.path("rule_files").get(0).asText()).isEqualTo("alerts.yml");
       tests.path("tests").forEach(t -> t.path("alert_rule_test").forEach(a -> tested.add(a.path("alertname").asText())));
     }
