@@ -92,16 +92,21 @@ public final class ConfigLoader {
 
   /** Builds an ad-hoc, observe-only config from server addresses given on the command line. */
   public WatchdogConfig adHoc(List<String> serverAddresses, Path stateDir, Duration requestTimeout) {
-    List<ServerConfig> servers = new java.util.ArrayList<>();
-    for (int i = 0; i < serverAddresses.size(); i++) {
-      URI uri = httpAddress(Optional.empty(), "--server[" + i + "]", serverAddresses.get(i));
-      servers.add(new ServerConfig(uri.getHost() + ":" + uri.getPort(), uri, Optional.empty(), new NoExecutorConfig()));
-    }
-    ClusterConfig cluster = new ClusterConfig("adhoc", servers, List.of(), DEFAULT_POLL, requestTimeout,
-        Optional.ofNullable(env.apply("CONSUL_HTTP_TOKEN")).filter(s -> !s.isBlank())
-            .map(t -> new Secret("env:CONSUL_HTTP_TOKEN", t)),
-        TlsConfig.defaults(), RecoveryConfig.defaults());
-    return new WatchdogConfig(Optional.empty(), stateDir, DEFAULT_LISTEN, List.of(cluster));
+    return adHoc(AdHocRequest.of(serverAddresses, requestTimeout), stateDir);
+  }
+
+  /**
+   * Builds an ad-hoc, observe-only config from the command line and, where it is silent, Consul's own
+   * variables (CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN(_FILE), CONSUL_CACERT, CONSUL_CLIENT_CERT/KEY,
+   * CONSUL_HTTP_SSL_VERIFY).
+   */
+  public WatchdogConfig adHoc(AdHocRequest request, Path stateDir) {
+    return new AdHocConfig(env).build(request, stateDir);
+  }
+
+  /** True when CONSUL_HTTP_ADDR names a server, so that an ad-hoc check needs no --server. */
+  public boolean environmentNamesAServer() {
+    return new AdHocConfig(env).environmentNamesAServer();
   }
 
   private WatchdogConfig parse(Optional<Path> file, ConfigNode root) {
@@ -289,13 +294,20 @@ public final class ConfigLoader {
     if (!checkReferences) {
       return config;
     }
-    try {
-      // load the files exactly as the watchdog will, so that a bad file is a config error now
-      new io.consulwatchdog.consul.ConsulHttp(Duration.ofSeconds(1), Optional.empty(), config).close();
-    } catch (IllegalStateException e) {
-      throw t.error(t.path(), e.getMessage(), cert.or(() -> ca).map(Path::toString).orElse(null));
-    }
+    tlsLoadProblem(config).ifPresent(problem -> {
+      throw t.error(t.path(), problem, cert.or(() -> ca).map(Path::toString).orElse(null));
+    });
     return config;
+  }
+
+  /** Loads the TLS files exactly as the watchdog will, so that a bad file is a config error now: what is wrong, if anything. */
+  static Optional<String> tlsLoadProblem(TlsConfig config) {
+    try {
+      new io.consulwatchdog.consul.ConsulHttp(Duration.ofSeconds(1), Optional.empty(), config).close();
+      return Optional.empty();
+    } catch (IllegalStateException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   private RecoveryConfig recovery(ConfigNode r) {
@@ -362,7 +374,7 @@ public final class ConfigLoader {
     return name;
   }
 
-  private static URI httpAddress(Optional<Path> file, String field, String value) {
+  static URI httpAddress(Optional<Path> file, String field, String value) {
     try {
       URI uri = new URI(value);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || uri.getPort() < 0

@@ -92,4 +92,15 @@ class MainTest {
     assertThat(r.out()).contains("config/consul-watchdog.example.yml: valid (syntax only")
         .contains("name: \"dc1\"");
   }
+
+  @Test
+  void tlsFlagsAreForAdHocChecksOnly() throws Exception {
+    Path config = dir.resolve("c.yml");
+    Files.writeString(config, "clusters:\n  - name: dc1\n    servers:\n      - name: s1\n        http_address: http://127.0.0.1:8500\n");
+    Run r = run("check", "--config", config.toString(), "--ca-file", "/etc/consul.d/ca.pem");
+    assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("--ca-file, --cert-file and --key-file are for ad-hoc checks");
+    assertThat(run("check", "--help").out()).contains("--ca-file", "--cert-file", "--key-file", "CONSUL_HTTP_ADDR",
+        "CONSUL_CACERT", "CONSUL_HTTP_TOKEN_FILE");
+  }
 }
