@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.consulwatchdog.consul.ConsulHttp;
 import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -270,9 +269,9 @@ public final class ConfigLoader {
     TlsConfig config = new TlsConfig(ca, cert, key, skip);
     try {
       // load the files exactly as the watchdog will, so that a bad file is a config error now
-      new io.consulwatchdog.consul.ConsulHttp(Duration.ofSeconds(1), Optional.empty(), config).close();
-    } catch (IllegalStateException e) {
-      throw t.error(t.path(), e.getMessage(), cert.or(() -> ca).map(Path::toString).orElse(null));
+      TlsFiles.load(config);
+    } catch (IllegalArgumentException e) {
+      throw t.error(t.path(), "cannot load TLS files: " + e.getMessage(), null);
     }
     return config;
   }
