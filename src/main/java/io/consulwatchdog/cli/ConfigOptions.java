@@ -1,12 +1,13 @@
 package io.consulwatchdog.cli;
 
 import io.consulwatchdog.config.ConfigLoader;
+import io.consulwatchdog.config.Durations;
 import io.consulwatchdog.config.WatchdogConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The --config / --server options shared by the commands that talk to a cluster. */
 public final class ConfigOptions {
@@ -41,7 +42,7 @@ public final class ConfigOptions {
   }
 
   private Duration parseTimeout(CommandLine.Model.CommandSpec spec) {
-    return io.consulwatchdog.config.Durations.parse(timeout).filter(d -> !d.isZero()).orElseThrow(() ->
+    return Durations.parse(timeout).filter(d -> !d.isZero()).orElseThrow(() ->
         new CommandLine.ParameterException(spec.commandLine(),
             "--timeout: must be a duration like 500ms or 3s (got \"" + timeout + "\")"));
   }

@@ -76,7 +76,7 @@ public final class ConfigLoader {
 
   /** Builds an ad-hoc, observe-only config from server addresses given on the command line. */
   public WatchdogConfig adHoc(List<String> serverAddresses, Path stateDir, Duration requestTimeout) {
-    List<ServerConfig> servers = new java.util.ArrayList<>();
+    List<ServerConfig> servers = new ArrayList<>();
     for (int i = 0; i < serverAddresses.size(); i++) {
       URI uri = httpAddress(Optional.empty(), "--server[" + i + "]", serverAddresses.get(i));
       servers.add(new ServerConfig(uri.getHost() + ":" + uri.getPort(), uri, Optional.empty(), new NoExecutorConfig()));
@@ -100,7 +100,7 @@ public final class ConfigLoader {
     }
     Optional<ConfigNode> defaults = root.optionalChild("defaults");
     Set<String> names = new HashSet<>();
-    List<ClusterConfig> clusters = new java.util.ArrayList<>();
+    List<ClusterConfig> clusters = new ArrayList<>();
     for (ConfigNode c : clusterNodes) {
       ClusterConfig cluster = cluster(c, defaults.map(ConfigNode::raw));
       if (!names.add(cluster.name())) {
@@ -134,7 +134,7 @@ public final class ConfigLoader {
   private List<ServerConfig> agents(ConfigNode c, String key, Optional<JsonNode> executorDefaults) {
     Set<String> names = new HashSet<>();
     Set<URI> addresses = new HashSet<>();
-    List<ServerConfig> out = new java.util.ArrayList<>();
+    List<ServerConfig> out = new ArrayList<>();
     for (ConfigNode s : c.children(key)) {
       String name = name(s, "name");
       URI http = httpAddress(s.file(), s.field("http_address"), s.string("http_address"));
@@ -210,7 +210,7 @@ public final class ConfigLoader {
   }
 
   private static List<String> concat(List<String> prefix, String... more) {
-    List<String> out = new java.util.ArrayList<>(prefix);
+    List<String> out = new ArrayList<>(prefix);
     out.addAll(List.of(more));
     return List.copyOf(out);
   }

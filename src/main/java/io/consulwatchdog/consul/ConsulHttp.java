@@ -45,7 +45,7 @@ public final class ConsulHttp implements AutoCloseable {
         .readTimeout(timeout)
         .retryOnConnectionFailure(false)
         .followRedirects(false)
-        .connectionPool(new ConnectionPool(4, 30, java.util.concurrent.TimeUnit.SECONDS));
+        .connectionPool(new ConnectionPool(4, 30, TimeUnit.SECONDS));
     configureTls(b, tls);
     this.client = b.build();
     this.token = token;
@@ -72,7 +72,7 @@ public final class ConsulHttp implements AutoCloseable {
     token.ifPresent(t -> request.header("X-Consul-Token", t.value()));
     okhttp3.Call call = client.newCall(request.build());
     if (timeout != null) {
-      call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
     try (Response response = call.execute()) {
       ResponseBody body = response.body();

@@ -12,9 +12,11 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 
 /** Every metric the watchdog exports, named after Prometheus conventions, tagged by cluster. */
 public final class WatchdogMetrics {
@@ -141,7 +143,7 @@ public final class WatchdogMetrics {
   }
 
   /** The recovery states, as named by the recovery state machine. */
-  public static final java.util.List<String> RECOVERY_STATES = java.util.List.of(
+  public static final List<String> RECOVERY_STATES = List.of(
       "IDLE", "SUSPECT", "CONFIRMED", "RECOVERING", "VERIFYING", "COOLDOWN", "FAILED", "ESCALATED");
 
   private static final class ClusterGauges {
@@ -154,7 +156,7 @@ public final class WatchdogMetrics {
       return v != null && v.code() == code;
     }
 
-    double value(java.util.function.ToDoubleFunction<Verdict> f) {
+    double value(ToDoubleFunction<Verdict> f) {
       Verdict v = verdict.get();
       return v == null ? Double.NaN : f.applyAsDouble(v);
     }
