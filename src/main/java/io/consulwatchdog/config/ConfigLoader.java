@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.consulwatchdog.consul.ConsulHttp;
 import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -121,7 +120,7 @@ public final class ConfigLoader {
     }
     Optional<ConfigNode> defaults = root.optionalChild("defaults");
     Set<String> names = new HashSet<>();
-    List<ClusterConfig> clusters = new java.util.ArrayList<>();
+    List<ClusterConfig> clusters = new ArrayList<>();
     for (ConfigNode c : clusterNodes) {
       ClusterConfig cluster = cluster(c, defaults.map(ConfigNode::raw));
       if (!names.add(cluster.name())) {
@@ -155,7 +154,7 @@ public final class ConfigLoader {
   private List<ServerConfig> agents(ConfigNode c, String key, Optional<JsonNode> executorDefaults) {
     Set<String> names = new HashSet<>();
     Set<URI> addresses = new HashSet<>();
-    List<ServerConfig> out = new java.util.ArrayList<>();
+    List<ServerConfig> out = new ArrayList<>();
     for (ConfigNode s : c.children(key)) {
       String name = name(s, "name");
       URI http = httpAddress(s.file(), s.field("http_address"), s.string("http_address"));
@@ -231,7 +230,7 @@ public final class ConfigLoader {
   }
 
   private static List<String> concat(List<String> prefix, String... more) {
-    List<String> out = new java.util.ArrayList<>(prefix);
+    List<String> out = new ArrayList<>(prefix);
     out.addAll(List.of(more));
     return List.copyOf(out);
   }
@@ -295,7 +294,7 @@ public final class ConfigLoader {
       return config;
     }
     tlsLoadProblem(config).ifPresent(problem -> {
-      throw t.error(t.path(), problem, cert.or(() -> ca).map(Path::toString).orElse(null));
+      throw t.error(t.path(), problem, null);
     });
     return config;
   }
@@ -303,10 +302,10 @@ public final class ConfigLoader {
   /** Loads the TLS files exactly as the watchdog will, so that a bad file is a config error now: what is wrong, if anything. */
   static Optional<String> tlsLoadProblem(TlsConfig config) {
     try {
-      new io.consulwatchdog.consul.ConsulHttp(Duration.ofSeconds(1), Optional.empty(), config).close();
+      TlsFiles.load(config);
       return Optional.empty();
-    } catch (IllegalStateException e) {
-      return Optional.of(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return Optional.of("cannot load TLS files: " + e.getMessage());
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -168,7 +169,7 @@ final class ConfigNode {
     while (names.hasNext()) {
       String name = names.next();
       if (!known.contains(name)) {
-        throw error(field(name), "unknown key (known keys here: " + String.join(", ", new java.util.TreeSet<>(known)) + ")", null);
+        throw error(field(name), "unknown key (known keys here: " + String.join(", ", new TreeSet<>(known)) + ")", null);
       }
     }
   }

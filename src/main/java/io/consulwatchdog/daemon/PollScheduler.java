@@ -3,6 +3,8 @@ package io.consulwatchdog.daemon;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -22,20 +24,22 @@ import org.slf4j.LoggerFactory;
 public final class PollScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PollScheduler.class);
   private static final String TICKS = "ticks";
+  /** Quartz keeps schedulers in a JVM-wide repository by name: each instance needs its own. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final Scheduler scheduler;
 
   /** Creates a scheduler with one thread per cluster. */
   public PollScheduler(int clusters) throws SchedulerException {
     Properties p = new Properties();
-    p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog");
+    p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog-" + INSTANCES.incrementAndGet());
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, clusters)));
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
     scheduler = new StdSchedulerFactory(p).getScheduler();
-    scheduler.getContext().put(TICKS, new java.util.concurrent.ConcurrentHashMap<String, Runnable>());
+    scheduler.getContext().put(TICKS, new ConcurrentHashMap<String, Runnable>());
   }
 
   /** Schedules a cluster's tick every interval, starting now. */

@@ -3,6 +3,7 @@ package io.consulwatchdog.execute;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -60,7 +61,7 @@ final class ProcessRunner {
 
   /** Sends SIGTERM to the process and all its descendants, then SIGKILL to those still alive. */
   static void killTree(Process process) {
-    List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.add(0, process.toHandle());
     tree.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + TERM_GRACE.toNanos();

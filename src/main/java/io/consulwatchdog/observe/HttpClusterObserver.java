@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,7 @@ public final class HttpClusterObserver implements ClusterObserver {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ServerObservation.unreachable(server.name(), server.httpAddress(), Reachability.ERROR, "interrupted");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       return ServerObservation.unreachable(server.name(), server.httpAddress(), Reachability.ERROR,
           "observation failed: " + e.getCause());
     }

@@ -177,7 +177,7 @@ public final class ObservationParser {
     try {
       JsonNode n = JSON.readTree(body);
       return n == null || n.isMissingNode() ? null : n;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }

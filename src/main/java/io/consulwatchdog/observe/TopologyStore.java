@@ -1,6 +1,7 @@
 package io.consulwatchdog.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,19 +12,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps each cluster's last-known-good topology in {@code <stateDir>/<cluster>/topology.json}, so a
  * recovery can name servers that no longer answer.
  */
 public final class TopologyStore {
-  private static final ObjectMapper JSON = io.consulwatchdog.json.JsonMapper.pretty();
+  private static final ObjectMapper JSON = JsonMapper.pretty();
 
   private final Path stateDir;
   private final boolean writable;
   /** What each cluster's file holds, so that a poll compares in memory instead of re-reading the file. */
-  private final java.util.Map<String, KnownTopology> saved = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, KnownTopology> saved = new ConcurrentHashMap<>();
 
   /** A store under the given state directory. */
   public TopologyStore(Path stateDir) {

@@ -3,6 +3,8 @@ package io.consulwatchdog.plan;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -44,7 +46,7 @@ public sealed interface Step {
   }
 
   /** The step kind's name, shared by JSON and metrics. */
-  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @Retention(RetentionPolicy.RUNTIME)
   @interface Kind {
     String value();
   }

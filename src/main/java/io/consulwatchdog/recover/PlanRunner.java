@@ -12,9 +12,8 @@ import io.consulwatchdog.plan.Step;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -62,8 +61,7 @@ public final class PlanRunner {
   /** Runs the plan's steps from index {@code fromStep} on; stops at the first failure. */
   public RunResult run(RecoveryPlan plan, int fromStep) {
     Instant start = clock.instant();
-    Map<String, AgentExecutor> opened = new LinkedHashMap<>();
-    try {
+    try (OpenedExecutors opened = new OpenedExecutors(cluster, executors)) {
       for (int i = fromStep; i < plan.steps().size(); i++) {
         Step step = plan.steps().get(i);
         log.info("recovery {} step {}/{}: {}", plan.id(), i + 1, plan.steps().size(), step.describe());
@@ -81,8 +79,6 @@ public final class PlanRunner {
       }
       return new RunResult(true, Optional.empty(), "all " + (plan.steps().size() - fromStep) + " steps succeeded",
           Duration.between(start, clock.instant()));
-    } finally {
-      opened.values().forEach(PlanRunner::closeQuietly);
     }
   }
 
@@ -91,10 +87,27 @@ public final class PlanRunner {
    * exactly what the executor would do. Nothing is run.
    */
   public List<String> describe(RecoveryPlan plan) {
-    return PlanDescriber.describe(plan, cluster, executors);
+    return describe(plan, cluster, executors);
   }
 
-  private ExecutionResult execute(Step step, Map<String, AgentExecutor> opened) {
+  /** The dry-run rendering of a plan for a cluster whose executors the factory makes (see {@link #describe}). */
+  public static List<String> describe(RecoveryPlan plan, ClusterConfig cluster,
+      Function<ServerConfig, AgentExecutor> executors) {
+    List<String> lines = new ArrayList<>(plan.render().lines().toList());
+    try (OpenedExecutors opened = new OpenedExecutors(cluster, executors)) {
+      for (int i = 0; i < plan.steps().size(); i++) {
+        if (plan.steps().get(i) instanceof Step.AgentStep agentStep) {
+          int number = i + 1;
+          lines.add(opened.of(agentStep.server())
+              .map(e -> String.format("  %2d. via: %s", number, e.describe(agentStep.operation())))
+              .orElse(String.format("  %2d. via: unknown agent %s", number, agentStep.server())));
+        }
+      }
+    }
+    return lines;
+  }
+
+  private ExecutionResult execute(Step step, OpenedExecutors opened) {
     Instant start = clock.instant();
     try {
       if (step instanceof Step.AgentStep a) {
@@ -125,13 +138,10 @@ public final class PlanRunner {
     }
   }
 
-  private ExecutionResult runAgentStep(Step.AgentStep step, Map<String, AgentExecutor> opened) {
-    Optional<ServerConfig> server = PlanDescriber.agent(cluster, step.server());
-    if (server.isEmpty()) {
-      return ExecutionResult.failed("agent " + step.server() + " is not in the cluster's config", Duration.ZERO);
-    }
-    AgentExecutor executor = opened.computeIfAbsent(step.server(), n -> executors.apply(server.get()));
-    return executor.run(step.operation(), step.timeout());
+  private ExecutionResult runAgentStep(Step.AgentStep step, OpenedExecutors opened) {
+    return opened.of(step.server()).map(executor -> executor.run(step.operation(), step.timeout()))
+        .orElseGet(() -> ExecutionResult.failed("agent " + step.server() + " is not in the cluster's config",
+            Duration.ZERO));
   }
 
   /** Polls until the check yields a detail or the timeout passes; bounded in time and in count. */
@@ -162,13 +172,5 @@ public final class PlanRunner {
     String detail = !r.error().isBlank() ? r.error() : r.stderr().isBlank() ? "exit code " + r.exitCode()
         : r.stderr().strip().lines().findFirst().orElse("");
     return r.exitCode() >= 0 && !r.error().isBlank() ? detail + " (exit code " + r.exitCode() + ")" : detail;
-  }
-
-  static void closeQuietly(AgentExecutor executor) {
-    try {
-      executor.close();
-    } catch (RuntimeException e) {
-      log.warn("closing executor failed: {}", e.toString());
-    }
   }
 }

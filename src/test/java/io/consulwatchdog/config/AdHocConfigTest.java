@@ -4,15 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import okhttp3.tls.HeldCertificate;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,12 +40,35 @@ class AdHocConfigTest {
   private Path key;
 
   @BeforeEach
-  void certificates() throws IOException {
-    HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0).commonName("test CA").build();
-    HeldCertificate client = new HeldCertificate.Builder().commonName("watchdog").signedBy(authority).build();
-    ca = Files.writeString(dir.resolve("ca.pem"), authority.certificatePem());
-    cert = Files.writeString(dir.resolve("client.pem"), client.certificatePem());
-    key = Files.writeString(dir.resolve("client-key.pem"), client.privateKeyPkcs8Pem());
+  void certificates() throws Exception {
+    KeyPair authority = ecPair();
+    KeyPair client = ecPair();
+    ca = pem("ca.pem", selfSigned(authority, "test CA"));
+    cert = pem("client.pem", selfSigned(client, "watchdog"));
+    key = pem("client-key.pem", new JcaPKCS8Generator(client.getPrivate(), null));
+  }
+
+  private Path pem(String name, Object object) throws IOException {
+    StringWriter text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      writer.writeObject(object);
+    }
+    return Files.writeString(dir.resolve(name), text.toString());
+  }
+
+  private static KeyPair ecPair() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    return generator.generateKeyPair();
+  }
+
+  private static X509Certificate selfSigned(KeyPair pair, String commonName) throws Exception {
+    X500Name name = new X500Name("CN=" + commonName);
+    Instant now = Instant.now();
+    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
+    return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
+        Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(1))), name, pair.getPublic())
+        .build(signer));
   }
 
   private ClusterConfig adHoc(List<String> servers) {

@@ -213,8 +213,8 @@ class DecisionMakerTest {
   @Test
   void aHealthyClusterClearsAnEscalation() {
     Run run = new Run();
-    run.state = new RecoveryStatus("dc1", RecoveryState.ESCALATED, T0, java.util.Optional.of("r3"),
-        java.util.Optional.empty(), List.of(T0, T0, T0), true, java.util.Optional.empty());
+    run.state = new RecoveryStatus("dc1", RecoveryState.ESCALATED, T0, Optional.of("r3"),
+        Optional.empty(), List.of(T0, T0, T0), true, Optional.empty());
     assertThat(run.poll(DiagnosisCode.DEGRADED, LeaderlessCause.NONE, auto).kind()).isEqualTo(Kind.HOLD);
     Decision d = run.poll(DiagnosisCode.HEALTHY, LeaderlessCause.NONE, auto);
     assertThat(d.kind()).isEqualTo(Kind.IGNORE);

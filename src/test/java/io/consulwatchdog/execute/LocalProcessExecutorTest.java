@@ -1,6 +1,5 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.LocalExecutorConfig;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -156,7 +156,7 @@ class LocalProcessExecutorTest {
 
   @Test
   void writeFileGivesTheFileTheDirectoryOwnerWhenRunningAsRoot() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(LocalFiles.RunningAs.root(), "only root can give files away");
+    Assumptions.assumeTrue(LocalFiles.RunningAs.root(), "only root can give files away");
     Path data = dir.resolve("raft");
     Files.createDirectories(data);
     Files.setAttribute(data, "unix:uid", 65534);

@@ -22,7 +22,7 @@ import io.consulwatchdog.recover.AuditEvent;
 import io.consulwatchdog.recover.AuditJournal;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
-import io.consulwatchdog.recover.PlanDescriber;
+import io.consulwatchdog.recover.PlanRunner;
 import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +210,7 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
    */
   List<String> assertDescriptionMatchesWhatRan(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors) {
     RecoveryPlan plan = plan(cluster);
-    List<String> lines = PlanDescriber.describe(plan, cluster, executors);
+    List<String> lines = PlanRunner.describe(plan, cluster, executors);
     List<String> via = lines.stream().filter(l -> l.matches("\\s+\\d+\\. via: .*")).toList();
     List<String> ran = new ArrayList<>();
     List<Call> all = calls();

@@ -259,8 +259,8 @@ class PlannerTest {
   void peersJsonRefusesWhileAServerThatDidNotAnswerMayBeRunning() {
     ClusterSnapshot s = snapshot(T0, up("s1", 1, ID_A, "Candidate", 7, 412, "", "1.8.7", 3),
         up("s2", 2, "22222222-bbbb-bbbb-bbbb-222222222222", "Follower", 0, 0, "", "1.8.7", 3),
-        io.consulwatchdog.observe.ServerObservation.unreachable("s3", URI.create("http://127.0.0.3:8500"),
-            io.consulwatchdog.consul.Reachability.TIMEOUT, "timed out"));
+        ServerObservation.unreachable("s3", URI.create("http://127.0.0.3:8500"),
+            Reachability.TIMEOUT, "timed out"));
     assertThat(refused(plan(cluster(List.of("peers-json")), stale(), s, Optional.empty()))).singleElement()
         .asString().contains("may be running: s3 (TIMEOUT)");
   }

@@ -11,6 +11,7 @@ import io.consulwatchdog.recover.UnfinishedRecovery.ResumePoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -154,7 +155,7 @@ class AuditJournalTest {
     // Crash while writing the end of step 3: half a line, no newline.
     Path file = dir.resolve("dc1/audit.jsonl");
     Files.writeString(file, "{\"time\":\"2026-11-25T21:00:09Z\",\"recoveryId\":\"r1\",\"cluster\":\"dc1\",\"ev",
-        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
     AuditJournal reopened = journal();
     assertThat(reopened.read()).hasSize(6);

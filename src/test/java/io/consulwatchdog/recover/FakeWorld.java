@@ -2,18 +2,18 @@ package io.consulwatchdog.recover;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ServerConfig;
-import io.consulwatchdog.diagnose.DiagnosisCode;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.diagnose.Diagnoser;
+import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.RaftServer;
-import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.observe.ServerObservation;
+import io.consulwatchdog.plan.AgentOperation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +47,7 @@ final class FakeWorld {
   /** When false, a running majority still elects nobody (a stuck election). */
   boolean elects = true;
   /** Called with the observation number (1-based) before each observation. */
-  java.util.function.IntConsumer onObserve = n -> { };
+  IntConsumer onObserve = n -> { };
 
   FakeWorld(ClusterConfig cluster, Clock clock, String... runningServers) {
     this.cluster = cluster;

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,7 @@ class PlanRunnerTest {
   private AuditJournal journal;
   private int sleeps;
 
-  @org.junit.jupiter.api.BeforeEach
+  @BeforeEach
   void openJournal() {
     journal = new AuditJournal(dir, "dc1", clock);
   }
