@@ -27,7 +27,7 @@ class CaptureFixturesTest {
   @Test
   @Order(1)
   void healthyThenLeaderKilledThenTwoKilledThenAllDown() {
-    try (LabCluster lab = LabCluster.start(LabOptions.defaults().withNamePrefix("consul"))) {
+    try (TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withNamePrefix("consul"))) {
       lab.awaitLeader(LEADER_TIMEOUT);
       lab.putKeys("fixture", 20);
       pause(Duration.ofSeconds(3));
@@ -67,7 +67,7 @@ class CaptureFixturesTest {
   }
 
   private void captureReplaced(int servers, int replaced, String state) {
-    try (LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(servers).withNamePrefix("consul"))) {
+    try (TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withServers(servers).withNamePrefix("consul"))) {
       lab.awaitLeader(LEADER_TIMEOUT);
       lab.putKeys("fixture", 20);
       List<String> gone = lab.servers().stream().limit(replaced).map(LabServer::name).toList();
@@ -79,7 +79,7 @@ class CaptureFixturesTest {
     }
   }
 
-  private void capture(LabCluster lab, String state) {
+  private void capture(TestLabCluster lab, String state) {
     Path dir = fixtures.capture(lab, state);
     System.out.printf("capture: %s -> %s (%s)%n", state, dir, lab.servers());
   }

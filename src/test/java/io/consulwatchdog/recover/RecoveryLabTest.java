@@ -14,8 +14,8 @@ import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.lab.ConsulLabExtension;
-import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
+import io.consulwatchdog.lab.TestLabCluster;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.observe.TopologyStore;
@@ -63,7 +63,7 @@ class RecoveryLabTest {
         Duration.ofHours(1), Duration.ofSeconds(40), false);
   }
 
-  private ClusterReconciler watch(LabCluster lab, ClusterConfig cluster) {
+  private ClusterReconciler watch(TestLabCluster lab, ClusterConfig cluster) {
     ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
         metrics, clock);
     return ClusterReconciler.create(monitor, observer, this::executor, new HttpLeaderRead(), stateDir, metrics, clock);
@@ -97,7 +97,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void restartDownServersHealsTwoOfThreeKilled(LabCluster lab) throws Exception {
+  void restartDownServersHealsTwoOfThreeKilled(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")));
@@ -119,7 +119,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void peersJsonHealsTwoOfThreeReplacedKeepingEveryKey(LabCluster lab) throws Exception {
+  void peersJsonHealsTwoOfThreeReplacedKeepingEveryKey(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig before = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of()));
@@ -148,11 +148,11 @@ class RecoveryLabTest {
         .orElseThrow()))).isTrue();
     lab.awaitLeader(LEADER_TIMEOUT);
     Map<String, String> keys = lab.readKeys("kept");
-    assertThat(keys).hasSize(KEYS).containsEntry(LabCluster.keyName("kept", 99), "value-99");
+    assertThat(keys).hasSize(KEYS).containsEntry(TestLabCluster.keyName("kept", 99), "value-99");
   }
 
   @Test
-  void dryRunLeavesTheClusterStuck(LabCluster lab) throws Exception {
+  void dryRunLeavesTheClusterStuck(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.DRY_RUN, List.of("restart-down-servers")));
     ClusterReconciler w = watch(lab, cluster);
@@ -172,7 +172,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void killingTheLeaderRepeatedlyStartsNoRecovery(LabCluster lab) throws Exception {
+  void killingTheLeaderRepeatedlyStartsNoRecovery(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")));
     ClusterReconciler w = watch(lab, cluster);
@@ -196,7 +196,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void bootstrapExpectIsRefusedOnConsul187(LabCluster lab) throws Exception {
+  void bootstrapExpectIsRefusedOnConsul187(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("bootstrap-expect")));
     ClusterReconciler w = watch(lab, cluster);
@@ -217,7 +217,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void aWatchdogKilledMidRecoveryNeverRunsADestructiveStepTwice(LabCluster lab) throws Exception {
+  void aWatchdogKilledMidRecoveryNeverRunsADestructiveStepTwice(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig before = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of()));
