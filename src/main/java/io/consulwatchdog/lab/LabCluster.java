@@ -143,7 +143,7 @@ public final class LabCluster implements AutoCloseable {
    */
   public synchronized List<LabServer> replace(List<String> names) {
     List<LabServer> old = names.stream().map(this::server).toList();
-    old.forEach(s -> processes.kill(s));
+    old.forEach(processes::kill);
     for (LabServer s : old) {
       LabFiles.deleteTree(s.dataDir());
       current.remove(s.name());
