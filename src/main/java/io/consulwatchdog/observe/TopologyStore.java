@@ -43,8 +43,18 @@ public final class TopologyStore {
     return new TopologyStore(stateDir, false);
   }
 
-  /** Reads the stored topology of a cluster, if any. */
+  /** The stored topology of a cluster, if any (read once, then kept in memory as this store writes it). */
   public Optional<KnownTopology> load(String cluster) {
+    KnownTopology known = saved.get(cluster);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<KnownTopology> read = read(cluster);
+    read.ifPresent(t -> saved.putIfAbsent(cluster, t));
+    return read;
+  }
+
+  private Optional<KnownTopology> read(String cluster) {
     Path file = file(cluster);
     if (!Files.exists(file)) {
       return Optional.empty();
@@ -83,7 +93,7 @@ public final class TopologyStore {
     if (!writable) {
       return false;
     }
-    Optional<KnownTopology> old = Optional.ofNullable(saved.get(topology.cluster())).or(() -> load(topology.cluster()));
+    Optional<KnownTopology> old = load(topology.cluster());
     if (old.isPresent() && old.get().servers().equals(topology.servers())
         && old.get().raftProtocol() == topology.raftProtocol()) {
       saved.putIfAbsent(topology.cluster(), old.get());

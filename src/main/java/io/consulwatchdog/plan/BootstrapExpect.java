@@ -43,6 +43,10 @@ public final class BootstrapExpect implements Strategy {
 
   @Override
   public Attempt plan(PlanRequest r) {
+    if (!r.verdict().nameMismatches().isEmpty()) {
+      return Attempt.refuse("configured names differ from the agents' node names ("
+          + String.join(", ", r.verdict().nameMismatches()) + "): destructive strategies are blocked");
+    }
     Map<String, ServerObservation> seen = r.observationsByName();
     List<String> unknown = new ArrayList<>();
     List<String> modern = new ArrayList<>();

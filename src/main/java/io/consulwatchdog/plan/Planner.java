@@ -47,7 +47,7 @@ public final class Planner {
         String reason = verdict.summary() + (attempt.note().isEmpty() ? "" : "; " + attempt.note());
         addClientRestarts(request.cluster(), steps);
         return new PlanOutcome.Planned(new RecoveryPlan(request.recoveryId(), request.cluster().name(), name,
-            reason, request.now(), steps));
+            reason, request.now(), steps, attempt.leftOut()));
       }
       reasons.add(name + ": " + attempt.note());
     }

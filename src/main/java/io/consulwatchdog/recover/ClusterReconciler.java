@@ -144,7 +144,7 @@ public final class ClusterReconciler {
 
   private PlanRequest request(PollResult poll, String id) {
     return new PlanRequest(cluster, poll.verdict(), poll.snapshot(), topology.load(cluster.name()), id,
-        clock.instant());
+        clock.instant(), poller.lastLogIndexes());
   }
 
   /** The mode only plans: the plan is logged with exactly what each step would run, and nothing runs. */

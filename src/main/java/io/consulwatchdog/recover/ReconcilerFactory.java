@@ -9,6 +9,7 @@ import io.consulwatchdog.diagnose.Diagnoser;
 import io.consulwatchdog.execute.AgentExecutor;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.ClusterObserver;
+import io.consulwatchdog.observe.RetirementStore;
 import io.consulwatchdog.observe.TopologyStore;
 import io.consulwatchdog.plan.Planner;
 import java.nio.file.Path;
@@ -77,7 +78,8 @@ public record ReconcilerFactory(ClusterObserver observer, Function<ServerConfig,
   public ClusterReconciler create(ClusterConfig cluster, Supplier<EffectiveMode> mode) {
     TopologyStore topology = topologyStore();
     AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
-    ClusterPoller poller = new ClusterPoller(cluster, observer, diagnoser, topology, metrics, clock);
+    ClusterPoller poller = new ClusterPoller(cluster, observer, diagnoser, topology, new RetirementStore(stateDir),
+        metrics, clock);
     PlanRunner runner = new PlanRunner(cluster, executors, observer, leaderRead, journal, metrics, clock, sleeper,
         pollDuringRecovery);
     return new ClusterReconciler(cluster, poller, new DecisionMaker(), new Planner(), runner, topology, journal,
@@ -86,7 +88,8 @@ public record ReconcilerFactory(ClusterObserver observer, Function<ServerConfig,
 
   /** A poller alone (observe, diagnose, remember the topology), for tools that only look. */
   public ClusterPoller poller(ClusterConfig cluster) {
-    return new ClusterPoller(cluster, observer, diagnoser, topologyStore(), metrics, clock);
+    return new ClusterPoller(cluster, observer, diagnoser, topologyStore(), new RetirementStore(stateDir), metrics,
+        clock);
   }
 
   private TopologyStore topologyStore() {

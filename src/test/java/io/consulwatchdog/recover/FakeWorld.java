@@ -100,7 +100,7 @@ final class FakeWorld {
 
   /** Leader present: HEALTHY; too few servers: QUORUM_LOST (VOTERS_DOWN); else LEADERLESS (NO_ELECTION). */
   Diagnoser diagnoser() {
-    return (snapshot, history, now, after) -> {
+    return (snapshot, history, now, after, knowledge) -> {
       int reachable = snapshot.reachable().size();
       DiagnosisCode code;
       LeaderlessCause cause = LeaderlessCause.NONE;
