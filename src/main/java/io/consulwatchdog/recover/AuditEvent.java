@@ -18,7 +18,8 @@ import java.time.Instant;
     @JsonSubTypes.Type(AuditEvent.StepStarted.class),
     @JsonSubTypes.Type(AuditEvent.StepFinished.class),
     @JsonSubTypes.Type(AuditEvent.RecoveryFinished.class),
-    @JsonSubTypes.Type(AuditEvent.Acknowledged.class)
+    @JsonSubTypes.Type(AuditEvent.Acknowledged.class),
+    @JsonSubTypes.Type(AuditEvent.VoterRetired.class)
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface AuditEvent {
@@ -32,6 +33,8 @@ public sealed interface AuditEvent {
   String RECOVERY_FINISHED = "recovery-finished";
   /** An operator acknowledged an escalation. */
   String ACKNOWLEDGED = "acknowledged";
+  /** An operator declared a voter gone for good. */
+  String VOTER_RETIRED = "voter-retired";
 
   /** Outcome of a recovery whose steps all ran and whose cluster has a leader again. */
   String SUCCEEDED = "SUCCEEDED";
@@ -109,4 +112,15 @@ public sealed interface AuditEvent {
    */
   @JsonTypeName(ACKNOWLEDGED)
   record Acknowledged(Instant time, String recoveryId, String cluster, String reason) implements AuditEvent {}
+
+  /**
+   * An operator declared a voter gone for good (consul-watchdog retire): an outage recovery may leave it out.
+   *
+   * @param nodeId the retired node ID
+   * @param node its name, if known
+   * @param reason who, and their note
+   */
+  @JsonTypeName(VOTER_RETIRED)
+  record VoterRetired(Instant time, String recoveryId, String cluster, String nodeId, String node, String reason)
+      implements AuditEvent {}
 }

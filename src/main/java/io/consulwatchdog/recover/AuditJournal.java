@@ -78,6 +78,11 @@ public final class AuditJournal {
     append(new AuditEvent.Acknowledged(clock.instant(), recoveryId, cluster, reason));
   }
 
+  /** Records that an operator declared a voter gone for good. */
+  public void voterRetired(String nodeId, String node, String reason) {
+    append(new AuditEvent.VoterRetired(clock.instant(), "", cluster, nodeId, node, reason));
+  }
+
   /** Every readable event, oldest first; a torn last line (crash while writing) is skipped. */
   public List<AuditEvent> read() {
     List<String> lines;
