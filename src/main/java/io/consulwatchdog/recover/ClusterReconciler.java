@@ -100,10 +100,16 @@ public final class ClusterReconciler {
       return new Tick(seen, decision, Optional.empty(), Optional.empty());
     }
 
-    // Re-probe right before acting: the cluster must still need recovery now.
+    // Re-probe right before acting: the cluster must still be in the very state that was confirmed.
     PollResult again = poller.poll();
     if (!again.verdict().code().needsRecovery()) {
       moveTo(status.moveTo(RecoveryState.IDLE, clock.instant()), "re-probe found " + again.verdict().summary());
+      return new Tick(again, decision, Optional.empty(), Optional.empty());
+    }
+    if (!DecisionMaker.samePinnedState(again.verdict(), seen.verdict())) {
+      moveTo(status.moveTo(RecoveryState.SUSPECT, clock.instant()), "re-probe found " + again.verdict().summary()
+          + " (servers " + again.verdict().concerned() + "), not the confirmed " + seen.verdict().summary()
+          + " (servers " + seen.verdict().concerned() + "): confirmation starts again");
       return new Tick(again, decision, Optional.empty(), Optional.empty());
     }
     Optional<RecoveryPlan> planned = plan(again, newRecoveryId());

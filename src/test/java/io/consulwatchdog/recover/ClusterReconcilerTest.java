@@ -11,6 +11,7 @@ import io.consulwatchdog.decide.Decision;
 import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.decide.RecoveryState;
+import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.plan.RecoveryPlan;
@@ -148,6 +149,28 @@ class ClusterReconcilerTest {
     assertThat(world.calls).isEmpty();
     assertThat(journal.read()).isEmpty();
     assertThat(w.state().state()).isEqualTo(RecoveryState.IDLE);
+  }
+
+  @Test
+  void aReProbeThatSeesAnotherCauseStartsConfirmationAgain() {
+    // issue 8 #3: confirmed QUORUM_LOST (VOTERS_DOWN, s2 s3 down); the re-probe sees a quorum running but
+    // no election (LEADERLESS, NO_ELECTION): nothing may be planned from that one poll
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
+    world.onObserve = n -> {
+      if (n == 4) {
+        world.elects = false;
+        world.running.add("s2");
+      }
+    };
+    tick(w);
+    tick(w);
+    ClusterReconciler.Tick third = tick(w);
+    assertThat(third.decision().kind()).isEqualTo(Decision.Kind.RECOVER);
+    assertThat(third.verdict().cause()).isEqualTo(LeaderlessCause.NO_ELECTION);
+    assertThat(third.plan()).isEmpty();
+    assertThat(world.calls).isEmpty();
+    assertThat(journal.read()).isEmpty();
+    assertThat(w.state().state()).isEqualTo(RecoveryState.SUSPECT);
   }
 
   @Test
