@@ -81,13 +81,13 @@ public final class BootstrapExpect implements Strategy {
     List<Step> steps = new ArrayList<>();
     List<String> names = r.cluster().servers().stream().map(ServerConfig::name).toList();
     names.forEach(n -> steps.add(new StopAgent(n, AGENT_TIMEOUT)));
-    names.forEach(n -> steps.add(new SetBootstrapExpect(n, SEED_AGENT_CONFIG, 1, AGENT_TIMEOUT)));
+    names.forEach(n -> steps.add(new SetBootstrapExpect(n, SEED_AGENT_CONFIG, 1, expect, AGENT_TIMEOUT)));
     for (String n : names) {
       steps.add(new StartAgent(n, AGENT_TIMEOUT));
       steps.add(new WaitForServerUp(n, settle));
     }
     for (String n : names) {
-      steps.add(new SetBootstrapExpect(n, SEED_AGENT_CONFIG, expect, AGENT_TIMEOUT));
+      steps.add(new SetBootstrapExpect(n, SEED_AGENT_CONFIG, expect, expect, AGENT_TIMEOUT));
       steps.add(new RestartAgent(n, AGENT_TIMEOUT));
       steps.add(new WaitForServerUp(n, settle));
     }

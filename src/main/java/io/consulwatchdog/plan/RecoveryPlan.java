@@ -43,7 +43,11 @@ public record RecoveryPlan(String id, String cluster, String strategy, String re
     }
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
-      sb.append(String.format("  %2d. %s%s%n", i + 1, step.describe(), step.destructive() ? "  [destructive]" : ""));
+      String marks = step.destructive() ? "destructive" : "";
+      if (step.undo().isPresent()) {
+        marks += (marks.isEmpty() ? "" : "; ") + "undo: " + step.undo().get().describe();
+      }
+      sb.append(String.format("  %2d. %s%s%n", i + 1, step.describe(), marks.isEmpty() ? "" : "  [" + marks + "]"));
     }
     return sb.toString();
   }

@@ -68,6 +68,17 @@ public final class AuditJournal {
         result.took().toMillis(), result.error().isEmpty() ? null : result.error()));
   }
 
+  /** Records that the undo of a step is about to run; returns only once the line is on disk. */
+  public void undoStarted(String recoveryId, int index, Step undo) {
+    append(new AuditEvent.UndoStarted(clock.instant(), recoveryId, cluster, index, undo.describe()));
+  }
+
+  /** Records how the undo of a step ended. */
+  public void undoFinished(String recoveryId, int index, Step undo, ExecutionResult result) {
+    append(new AuditEvent.UndoFinished(clock.instant(), recoveryId, cluster, index, undo.describe(), result.success(),
+        result.error().isEmpty() ? null : result.error()));
+  }
+
   /** Records the end of a recovery: SUCCEEDED, FAILED or DRY_RUN, with a reason. */
   public void recoveryFinished(String recoveryId, String outcome, String reason) {
     append(new AuditEvent.RecoveryFinished(clock.instant(), recoveryId, cluster, outcome, reason));

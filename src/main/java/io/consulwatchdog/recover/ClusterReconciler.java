@@ -195,6 +195,17 @@ public final class ClusterReconciler {
     if (!status.state().inRecovery() || !status.recoveryId().equals(Optional.of(plan.id()))) {
       status = status.restoredRecovering(plan.id(), clock.instant());
     }
+    if (unfinished.get().changedServers()) {
+      // Servers were stopped or files written: put them back rather than continue from a state this run
+      // of the watchdog did not see happen, whatever the mode is now.
+      log.error("cluster {}: recovery {} was interrupted by a watchdog restart after changing servers; putting "
+          + "back what it changed", cluster.name(), plan.id());
+      String undone = runner.undo(plan, unfinished.get().ranOrStarted());
+      RunResult interrupted = new RunResult(true, Optional.empty(), "interrupted by a watchdog restart; " + undone,
+          Duration.ZERO);
+      finishRecovery(plan, interrupted); // SUCCEEDED only if the cluster has a leader now, else FAILED
+      return Optional.of(interrupted);
+    }
     UnfinishedRecovery.ResumePoint point = unfinished.get().resumePoint();
     EffectiveMode now = mode.get();
     if (!now.mayAct()) {
@@ -259,7 +270,7 @@ public final class ClusterReconciler {
       moveTo(status.moveTo(RecoveryState.VERIFYING, clock.instant()), "recovery " + plan.id() + " steps done");
       Verdict after = poller.poll().verdict();
       succeeded = after.leader().isPresent();
-      reason = (succeeded ? "verified: " : "verification failed: ") + after.summary();
+      reason = reason + "; " + (succeeded ? "verified: " : "verification failed: ") + after.summary();
     }
     journal.recoveryFinished(plan.id(), succeeded ? AuditEvent.SUCCEEDED : AuditEvent.FAILED, reason);
     metrics.recoveryFinished(cluster.name(), plan.strategy(), succeeded, run.took());

@@ -144,7 +144,11 @@ class PlannerTest {
     RecoveryPlan plan = planned(plan(cluster(List.of("restart-down-servers", "peers-json")), stale(), replaced(),
         Optional.empty()));
     assertThat(plan.strategy()).isEqualTo("peers-json");
-    assertThat(plan.steps()).containsExactly(
+    assertThat(plan.steps().subList(0, 3)).extracting(st -> ((Step.Preflight) st).server())
+        .containsExactly("s1", "s2", "s3");
+    assertThat(((Step.Preflight) plan.steps().get(0)).operations()).contains(new AgentOperation.Stop(),
+        new AgentOperation.Start(), new AgentOperation.RemoveFile("/data/s1/raft/peers.json"));
+    assertThat(plan.steps().subList(3, plan.steps().size())).containsExactly(
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
         new BackupRaftDir("s1", "/data/s1/raft", "/data/s1/raft.backup-r42", Strategy.BACKUP_TIMEOUT),
         new WritePeersJson("s1", "/data/s1/raft/peers.json",
@@ -300,13 +304,14 @@ class PlannerTest {
         up("s2", 2, ID_C, "Follower", 3, 30, "", "0.5.2", 2), up("s3", 3, ID_D, "Follower", 3, 30, "", "v0.6.4", 2));
     RecoveryPlan plan = planned(plan(cluster(List.of("bootstrap-expect")),
         verdict(DiagnosisCode.LEADERLESS, LeaderlessCause.NO_ELECTION, T0), old, Optional.empty()));
-    List<Step> steps = plan.steps();
+    List<Step> steps = plan.steps().stream().filter(st -> !(st instanceof Step.Preflight)).toList();
+    assertThat(plan.steps().get(0)).isInstanceOf(Step.Preflight.class);
     assertThat(steps.subList(0, 6)).containsExactly(
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
-        new SetBootstrapExpect("s1", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT),
-        new SetBootstrapExpect("s2", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT),
-        new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT));
-    assertThat(steps).contains(new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 3, AGENT),
+        new SetBootstrapExpect("s1", BootstrapExpect.SEED_AGENT_CONFIG, 1, 3, AGENT),
+        new SetBootstrapExpect("s2", BootstrapExpect.SEED_AGENT_CONFIG, 1, 3, AGENT),
+        new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 1, 3, AGENT));
+    assertThat(steps).contains(new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 3, 3, AGENT),
         new Step.RestartAgent("s3", AGENT));
     assertThat(steps.get(steps.size() - 1)).isEqualTo(new VerifyDataReadable(SETTLE));
   }
@@ -393,7 +398,9 @@ class PlannerTest {
     assertThat(plan.leftOut()).extracting(LeftOutVoter::nodeId).containsExactly("id-old-2", "id-old-3");
     assertThat(text).contains("recovery r42 for cluster dc1 (strategy peers-json")
         .contains("left out: old-2 id-old-2 at 127.0.0.12:8300, last log index seen unknown: removed from the inventory")
-        .contains("   1. stop agent s1 (no graceful leave)  [destructive]")
+        .contains("   1. check that s1 can stop, start, backup-directory, write-file, remove-file")
+        .contains("   4. stop agent s1 (no graceful leave)  [destructive; undo: start agent s1]")
+        .contains("on s1: [{\"id\"").contains("[destructive; undo: remove /data/s1/raft/peers.json on s1]")
         .contains("write /data/s1/raft/peers.json on s1")
         .contains("back up /data/s1/raft on s1 to /data/s1/raft.backup-r42");
     assertThat(plan.toString()).isEqualTo(text);
@@ -406,7 +413,7 @@ class PlannerTest {
     RecoveryPlan plan = new RecoveryPlan("r1", "dc1", "bootstrap-expect", "test", T0, List.of(
         new StopAgent("s1", AGENT), new StartAgent("s1", AGENT), new Step.RestartAgent("s1", AGENT),
         new BackupRaftDir("s1", "/a", "/b", AGENT), new WritePeersJson("s1", "/p", "[\"x\"]", AGENT),
-        new SetBootstrapExpect("s1", "/etc/consul.d/agent.json", 1, AGENT), new WaitForServerUp("s1", SETTLE),
+        new SetBootstrapExpect("s1", "/etc/consul.d/agent.json", 1, 3, AGENT), new WaitForServerUp("s1", SETTLE),
         new WaitForLeader(SETTLE), new WaitForVoters(3, SETTLE), new VerifyDataReadable(SETTLE),
         new RestartClient("c1", AGENT)));
     assertThat(RecoveryPlan.fromJson(plan.toJson())).isEqualTo(plan);

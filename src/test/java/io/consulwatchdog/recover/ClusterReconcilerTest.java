@@ -204,9 +204,17 @@ class ClusterReconcilerTest {
   }
 
   /** A plan as the crashed watchdog journaled it. */
+  /** A plan whose first step stops a server (destructive), the rest start the others and wait. */
   private RecoveryPlan crashedPlan() {
     return new RecoveryPlan("r-crash", "dc1", "restart-down-servers", "test", T0, List.of(
         new Step.StopAgent("s1", T), new Step.StartAgent("s2", T), new Step.WaitForServerUp("s2", T),
+        new Step.StartAgent("s3", T), new Step.WaitForServerUp("s3", T), new Step.WaitForLeader(T)));
+  }
+
+  /** A plan that changes nothing it would have to put back: it only starts servers and waits. */
+  private RecoveryPlan gentlePlan() {
+    return new RecoveryPlan("r-gentle", "dc1", "restart-down-servers", "test", T0, List.of(
+        new Step.StartAgent("s2", T), new Step.WaitForServerUp("s2", T),
         new Step.StartAgent("s3", T), new Step.WaitForServerUp("s3", T), new Step.WaitForLeader(T)));
   }
 
@@ -223,21 +231,41 @@ class ClusterReconcilerTest {
   }
 
   @Test
-  void aRestartAfterACrashInADestructiveStepDoesNotRepeatIt() {
+  void aRestartAfterACrashInADestructiveStepPutsBackWhatItChangedAndNeverRepeatsIt() {
     journalCrash(crashedPlan(), 0, true); // died while stopping s1
     ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
+    world.running.remove("s1"); // the stop had taken effect
     Optional<RunResult> resumed = w.resumeUnfinished();
-    assertThat(resumed.orElseThrow().succeeded()).isFalse();
-    assertThat(resumed.get().reason()).contains("stop agent s1").contains("not repeated");
-    assertThat(world.calls).isEmpty();
-    assertThat(w.state().state()).isEqualTo(RecoveryState.FAILED);
+    assertThat(world.calls).containsExactly("s1:start"); // the undo; the stop is never run again
+    assertThat(world.running).contains("s1");
+    assertThat(resumed.orElseThrow().reason()).contains("interrupted by a watchdog restart")
+        .contains("undone: start agent s1");
+    assertThat(w.state().state()).isEqualTo(RecoveryState.FAILED); // one server of three: still no leader
     assertThat(journal.unfinished()).isEmpty();
+    assertThat(journal.read(AuditEvent.UndoFinished.class)).singleElement()
+        .satisfies(e -> assertThat(e.stepIndex()).isZero());
     assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.FAILED);
   }
 
   @Test
-  void aRestartAfterACrashInAWaitContinuesWithoutRerunningCompletedSteps() {
-    journalCrash(crashedPlan(), 2, true); // stop s1 and start s2 done, died waiting for s2
+  void aWatchdogKilledAfterItsStopsStartsTheServersAgainInAnyMode() {
+    // issue 8 #4: the re-probe would see UNOBSERVABLE (the watchdog's own stops) and end "no longer needs it"
+    // with every server down; the servers it stopped are started again, whatever the mode is now
+    RecoveryPlan plan = new RecoveryPlan("r-stops", "dc1", "peers-json", "test", T0, List.of(
+        new Step.StopAgent("s1", T), new Step.StopAgent("s2", T), new Step.StopAgent("s3", T),
+        new Step.StartAgent("s1", T), new Step.WaitForLeader(T)));
+    journalCrash(plan, 3, false);
+    ClusterReconciler w = watch(RecoveryMode.DETECT_ONLY);
+    RunResult resumed = w.resumeUnfinished().orElseThrow();
+    assertThat(world.calls).containsExactly("s3:start", "s2:start", "s1:start");
+    assertThat(world.running).containsExactlyInAnyOrder("s1", "s2", "s3");
+    assertThat(resumed.reason()).contains("undone");
+    assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
+  }
+
+  @Test
+  void aRestartAfterACrashInAWaitOfAGentlePlanContinuesWithoutRerunningCompletedSteps() {
+    journalCrash(gentlePlan(), 1, true); // start s2 done, died waiting for s2
     ClusterReconciler w = watch(RecoveryMode.AUTO, "s2"); // still no quorum: the re-probe lets it continue
     Optional<RunResult> resumed = w.resumeUnfinished();
     assertThat(resumed.orElseThrow().succeeded()).as(resumed.get().reason()).isTrue();
@@ -248,8 +276,8 @@ class ClusterReconcilerTest {
   }
 
   @Test
-  void aRestartInAnotherModeAbandonsTheUnfinishedRecovery() {
-    journalCrash(crashedPlan(), 2, false);
+  void aRestartInAnotherModeAbandonsAGentleUnfinishedRecovery() {
+    journalCrash(gentlePlan(), 1, false);
     ClusterReconciler w = watch(RecoveryMode.DRY_RUN, "s1", "s2");
     RunResult resumed = w.resumeUnfinished().orElseThrow();
     assertThat(resumed.succeeded()).isFalse();
@@ -259,7 +287,7 @@ class ClusterReconcilerTest {
 
   @Test
   void aRestartFindingTheClusterHealedRunsNoStepOfTheUnfinishedPlan() {
-    journalCrash(crashedPlan(), 2, true); // died waiting for s2; meanwhile every server came back
+    journalCrash(gentlePlan(), 1, true); // died waiting for s2; meanwhile every server came back
     ClusterReconciler w = watch(RecoveryMode.AUTO, "s1", "s2", "s3");
     RunResult resumed = w.resumeUnfinished().orElseThrow();
     assertThat(resumed.reason()).contains("no longer needs it");
@@ -267,4 +295,5 @@ class ClusterReconcilerTest {
     assertThat(journal.unfinished()).isEmpty();
     assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
   }
+
 }
