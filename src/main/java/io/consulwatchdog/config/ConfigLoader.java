@@ -137,6 +137,7 @@ public final class ConfigLoader {
     Duration poll = c.duration("poll_interval", DEFAULT_POLL, Duration.ofMillis(200), Duration.ofHours(1));
     Duration timeout = c.duration("request_timeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(1));
     Optional<Secret> token = c.optionalChild("acl_token").map(this::secret);
+    Optional<Secret> agentToken = c.optionalChild("agent_token").map(this::secret);
     TlsConfig tls = c.optionalChild("tls").map(this::tls).orElse(TlsConfig.defaults());
     Optional<JsonNode> executorDefaults = c.optionalChild("executor_defaults").map(ConfigNode::raw)
         .or(() -> globalDefaults.map(d -> d.get("executor")).filter(n -> n != null && !n.isNull()));
@@ -148,7 +149,7 @@ public final class ConfigLoader {
     RecoveryConfig recovery = c.optionalChild("recovery").map(this::recovery).orElse(RecoveryConfig.defaults());
     checkRecoveryNeeds(c, servers, clients, recovery);
     c.rejectUnknownKeys();
-    return new ClusterConfig(name, servers, clients, poll, timeout, token, tls, recovery);
+    return new ClusterConfig(name, servers, clients, poll, timeout, token, agentToken, tls, recovery);
   }
 
   private List<ServerConfig> agents(ConfigNode c, String key, Optional<JsonNode> executorDefaults) {

@@ -17,13 +17,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
@@ -32,7 +35,8 @@ public final class ConsulHttp implements AutoCloseable {
   private static final int MAX_BODY = 4 * 1024 * 1024;
 
   private final OkHttpClient client;
-  private final Optional<Secret> token;
+  /** The token for a request path (the agent token for /v1/agent/ when one is set). */
+  private final Function<String, Optional<Secret>> tokens;
 
   /** Creates a client with the cluster's request timeout, ACL token and TLS settings. */
   public ConsulHttp(ClusterConfig cluster) {
@@ -44,16 +48,16 @@ public final class ConsulHttp implements AutoCloseable {
    * request through the given interceptors (in order) before it reaches the agent.
    */
   public ConsulHttp(ClusterConfig cluster, HostResolver resolver, List<Interceptor> interceptors) {
-    this(cluster.requestTimeout(), cluster.aclToken(), cluster.tls(), resolver, interceptors);
+    this(cluster.requestTimeout(), cluster::tokenFor, cluster.tls(), resolver, interceptors);
   }
 
-  /** Creates a client with explicit settings and the system's resolver. */
+  /** Creates a client with explicit settings, one token for every path, and the system's resolver. */
   public ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls) {
-    this(timeout, token, tls, HostResolver.system(), List.of());
+    this(timeout, path -> token, tls, HostResolver.system(), List.of());
   }
 
-  private ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls, HostResolver resolver,
-      List<Interceptor> interceptors) {
+  private ConsulHttp(Duration timeout, Function<String, Optional<Secret>> tokens, TlsConfig tls,
+      HostResolver resolver, List<Interceptor> interceptors) {
     OkHttpClient.Builder b = new OkHttpClient.Builder()
         .dns(resolver::resolve)
         .callTimeout(timeout)
@@ -65,7 +69,7 @@ public final class ConsulHttp implements AutoCloseable {
     interceptors.forEach(b::addInterceptor);
     configureTls(b, tls);
     this.client = b.build();
-    this.token = token;
+    this.tokens = tokens;
   }
 
   /** GETs one path (e.g. /v1/status/leader) from an agent; never throws. */
@@ -81,13 +85,15 @@ public final class ConsulHttp implements AutoCloseable {
   /** PUTs a body to a path and returns the answer; never throws. */
   public EndpointResult put(URI agent, String pathAndQuery, String body) {
     return execute(new Request.Builder().url(agent.toString() + pathAndQuery)
-        .put(okhttp3.RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
+        .put(RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
   }
 
   /** Sends one request with the token; maps every failure onto a {@link Reachability}. */
-  private EndpointResult execute(Request.Builder request, Duration timeout) {
-    token.ifPresent(t -> request.header("X-Consul-Token", t.value()));
-    okhttp3.Call call = client.newCall(request.build());
+  private EndpointResult execute(Request.Builder builder, Duration timeout) {
+    Request request = builder.build();
+    Optional<Secret> token = tokens.apply(request.url().encodedPath());
+    Call call = client.newCall(token.isEmpty() ? request
+        : request.newBuilder().header("X-Consul-Token", token.get().value()).build());
     if (timeout != null) {
       call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

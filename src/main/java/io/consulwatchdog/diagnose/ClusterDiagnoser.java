@@ -30,6 +30,13 @@ public final class ClusterDiagnoser implements Diagnoser {
   public Verdict diagnose(ClusterSnapshot snapshot, History history, Instant now, Duration leaderlessAfter,
       ClusterKnowledge knowledge) {
     Facts f = new Facts(snapshot, knowledge);
+    if (f.reachable.isEmpty() && f.forbidden() > 0) {
+      return f.verdict(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, Optional.empty(), Optional.empty(),
+          prepend(f.forbidden() + " of " + f.unreachable.size() + " servers answered 403 (FORBIDDEN): they run and "
+              + "the network to them is fine, but the ACL token is missing, lacks agent:read, or cannot be resolved "
+              + "without a leader; the watchdog cannot judge the cluster (configure agent_token).",
+              f.unreachableText()), names(f.unreachable));
+    }
     if (f.reachable.isEmpty() && !f.everyServerRefusedAfterBeingKnown()) {
       return f.verdict(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, Optional.empty(), Optional.empty(),
           prepend("No configured server answered: the watchdog cannot see the cluster "
@@ -222,6 +229,10 @@ public final class ClusterDiagnoser implements Diagnoser {
 
     String configurationSource() {
       return fromTopology ? " (last known good; no live server reports one)" : "";
+    }
+
+    long forbidden() {
+      return unreachable.stream().filter(s -> s.reachability() == Reachability.FORBIDDEN).count();
     }
 
     boolean everyServerRefused() {

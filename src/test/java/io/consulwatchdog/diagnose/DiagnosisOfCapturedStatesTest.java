@@ -3,6 +3,7 @@ package io.consulwatchdog.diagnose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.consul.Endpoints;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.Fixtures;
 import io.consulwatchdog.observe.KnownServer;
@@ -150,5 +151,34 @@ class DiagnosisOfCapturedStatesTest {
     assertThat(survivor.raftState()).isEqualTo("Candidate");
     assertThat(s.servers().get(1).lastLogIndex()).isZero();
     assertThat(s.servers().get(1).lastContact()).isEqualTo("never");
+  }
+
+  @Test
+  void anAclClusterWithoutTokenIsUnobservableBecauseEveryServerAnswers403NotBecauseItIsSilent() {
+    ClusterSnapshot s = Fixtures.snapshot("two-replaced-acl-no-token", NOW);
+    assertThat(s.servers()).allSatisfy(o -> assertThat(o.reachability()).isEqualTo(Reachability.FORBIDDEN));
+    Verdict v = diagnoser.diagnose(s, History.empty(), NOW, STUCK_AFTER);
+    assertThat(v.code()).isEqualTo(DiagnosisCode.UNOBSERVABLE);
+    assertThat(String.join(" ", v.evidence())).contains("FORBIDDEN").doesNotContain("confirmed down.");
+  }
+
+  @Test
+  void anAclClusterWithTheManagementTokenOnlyCannotBeHealedSafely() {
+    // the fresh servers cannot resolve the management token without a leader: 403 "ACL not found"
+    ClusterSnapshot s = Fixtures.snapshot("two-replaced-acl-management", NOW);
+    assertThat(s.reachable()).hasSize(1);
+    Verdict v = diagnoser.diagnose(s, History.empty(), NOW, STUCK_AFTER, knownBefore(s));
+    assertThat(v.code()).isIn(DiagnosisCode.QUORUM_LOST, DiagnosisCode.UNOBSERVABLE);
+    assertThat(s.servers().stream().filter(o -> o.reachability() == Reachability.FORBIDDEN)).hasSize(2);
+  }
+
+  @Test
+  void anAclClusterWithTheAgentRecoveryTokenHasTheSameEvidenceAsWithoutAcls() {
+    ClusterSnapshot s = Fixtures.snapshot("two-replaced-acl-agent-token", NOW);
+    assertThat(s.reachable()).hasSize(3);
+    Verdict v = diagnoser.diagnose(s, History.empty(), NOW, STUCK_AFTER, knownBefore(s));
+    assertThat(v.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
+    assertThat(v.cause()).isEqualTo(LeaderlessCause.STALE_CONFIGURATION);
+    assertThat(v.liveVoters()).isEqualTo(1);
   }
 }

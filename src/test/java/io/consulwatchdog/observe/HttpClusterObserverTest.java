@@ -95,7 +95,7 @@ class HttpClusterObserverTest {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
       assertThat(s.servers()).extracting(ServerObservation::reachability)
-          .containsExactly(Reachability.GARBAGE, Reachability.HTTP_ERROR, Reachability.TIMEOUT, Reachability.REFUSED);
+          .containsExactly(Reachability.GARBAGE, Reachability.FORBIDDEN, Reachability.TIMEOUT, Reachability.REFUSED);
       assertThat(s.servers().get(1).error()).contains("403").contains("Permission denied");
       // One hanging server costs one request timeout, not one per endpoint or per server.
       assertThat(took).isLessThan(Duration.ofMillis(2500));
