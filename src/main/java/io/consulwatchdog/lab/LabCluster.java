@@ -164,8 +164,9 @@ public final class LabCluster implements AutoCloseable {
 
   /**
    * A watchdog cluster config for the current servers, controlled through their ctl.sh by the local
-   * executor; poll 1 s, request timeout 2 s; the management token (from its file) as acl_token in an ACL
-   * lab; the lab's CA and client certificate in a TLS lab.
+   * executor; poll 1 s, request timeout 2 s; in an ACL lab the management token as acl_token and the agent
+   * recovery token (acl.tokens.agent_master) as agent_token, both from their files; the lab's CA and client
+   * certificate in a TLS lab.
    */
   public synchronized ClusterConfig clusterConfig(RecoveryConfig recovery) {
     List<ServerConfig> servers = current.values().stream().map(s -> {
@@ -174,8 +175,8 @@ public final class LabCluster implements AutoCloseable {
           new LocalExecutorConfig(List.of(ctl, "stop"), List.of(ctl, "start"), List.of(ctl, "restart")));
     }).toList();
     return new ClusterConfig(options.namePrefix(), servers, List.of(), Duration.ofSeconds(1),
-        Duration.ofSeconds(2), acl.map(LabAcl::managementToken), tls.map(LabTls::clientConfig)
-        .orElse(TlsConfig.defaults()), recovery);
+        Duration.ofSeconds(2), acl.map(LabAcl::managementToken), acl.map(LabAcl::agentMasterToken),
+        tls.map(LabTls::clientConfig).orElse(TlsConfig.defaults()), recovery);
   }
 
   /** Kills every process the lab ever started, releases the address block and deletes the directory. */
