@@ -3,12 +3,18 @@ package io.consulwatchdog.recover;
 import static io.consulwatchdog.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consulwatchdog.LogCapture;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,5 +45,62 @@ class RecoveryStatusStoreTest {
     RecoveryStatus acked = state.acknowledged(T0.plusSeconds(5));
     store.save(acked);
     assertThat(store.load("dc1")).contains(acked);
+  }
+  @Test
+  void anEmptyOrTornStateFileIsTheInitialIdleStateWarnedOnce() throws Exception {
+    RecoveryStatusStore writer = new RecoveryStatusStore(dir);
+    writer.save(RecoveryStatus.initial("dc1", T0).moveTo(RecoveryState.SUSPECT, T0));
+    String whole = Files.readString(writer.file("dc1"));
+    for (String broken : List.of("", whole.substring(0, whole.length() / 2), "null")) {
+      Files.writeString(writer.file("dc1"), broken);
+      RecoveryStatusStore store = new RecoveryStatusStore(dir);
+      try (LogCapture log = LogCapture.of(RecoveryStatusStore.class)) {
+        for (int poll = 0; poll < 3; poll++) {
+          assertThat(store.loadOrInitial("dc1", T0)).as("\"%s\"", broken).isEqualTo(RecoveryStatus.initial("dc1", T0));
+          assertThat(store.load("dc1")).isEmpty();
+        }
+        assertThat(log.warnings()).as("\"%s\"", broken).hasSize(1)
+            .allSatisfy(w -> assertThat(w).contains(store.file("dc1").toString()).contains("initial IDLE"));
+      }
+      store.save(RecoveryStatus.initial("dc1", T0));
+      assertThat(store.load("dc1")).contains(RecoveryStatus.initial("dc1", T0));
+    }
+  }
+
+  @Test
+  void aLinkPlantedAtTheOldTemporaryNameIsNeitherFollowedNorRenamedIntoPlace() throws Exception {
+    Path victim = dir.resolve("victim");
+    Files.writeString(victim, "untouched");
+    Files.createDirectories(dir.resolve("dc1"));
+    Files.createSymbolicLink(dir.resolve("dc1/state.json.tmp"), victim);
+    RecoveryStatusStore store = new RecoveryStatusStore(dir);
+
+    store.save(RecoveryStatus.initial("dc1", T0));
+
+    assertThat(victim).hasContent("untouched");
+    assertThat(Files.isSymbolicLink(store.file("dc1"))).isFalse();
+    assertThat(store.load("dc1")).contains(RecoveryStatus.initial("dc1", T0));
+  }
+
+  @Test
+  void twoWritersAtOnceNeverShareATemporaryFile() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> writers = List.of(RecoveryState.SUSPECT, RecoveryState.CONFIRMED).stream()
+          .map(state -> pool.submit(() -> {
+            for (int i = 0; i < 200; i++) {
+              new RecoveryStatusStore(dir).save(RecoveryStatus.initial("dc1", T0.plusSeconds(i)).moveTo(state, T0));
+            }
+          })).collect(Collectors.toList());
+      for (Future<?> writer : writers) {
+        writer.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(new RecoveryStatusStore(dir).load("dc1")).isPresent();
+    try (var files = Files.list(dir.resolve("dc1"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("state.json");
+    }
   }
 }
