@@ -6,15 +6,11 @@ import static io.consulwatchdog.observe.ObservationBuilder.voter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.LogCapture;
+import io.consulwatchdog.StateFileChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,41 +67,21 @@ class TopologyStoreTest {
 
   @Test
   void aLinkPlantedAtTheOldTemporaryNameIsNeitherFollowedNorRenamedIntoPlace() throws Exception {
-    Path victim = dir.resolve("victim");
-    Files.writeString(victim, "untouched");
-    Files.createDirectories(dir.resolve("dc1"));
-    Files.createSymbolicLink(dir.resolve("dc1/topology.json.tmp"), victim);
     KnownTopology topology = TopologyStore.fromSnapshot(healthy(T0, voter("s1", 1), voter("s2", 2)), T0).orElseThrow();
-
-    assertThat(new TopologyStore(dir).saveIfChanged(topology)).isTrue();
-
-    assertThat(victim).hasContent("untouched");
-    assertThat(Files.isSymbolicLink(dir.resolve("dc1/topology.json"))).isFalse();
+    StateFileChecks.assertALinkAtTheOldTemporaryNameIsIgnored(dir.resolve("dc1/topology.json"),
+        () -> new TopologyStore(dir).saveIfChanged(topology));
     assertThat(new TopologyStore(dir).load("dc1")).contains(topology);
   }
 
   @Test
   void twoWritersAtOnceNeverShareATemporaryFile() throws Exception {
-    KnownTopology two = TopologyStore.fromSnapshot(healthy(T0, voter("s1", 1), voter("s2", 2)), T0).orElseThrow();
-    KnownTopology three = TopologyStore.fromSnapshot(healthy(T0, voter("s1", 1), voter("s2", 2), voter("s3", 3)), T0)
-        .orElseThrow();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> writers = List.of(two, three).stream().map(t -> pool.submit(() -> {
-        for (int i = 0; i < 200; i++) {
-          new TopologyStore(dir).saveIfChanged(i % 2 == 0 ? t : (t == two ? three : two));
-        }
-      })).collect(Collectors.toList());
-      for (Future<?> writer : writers) {
-        writer.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    List<KnownTopology> sizes = List.of(
+        TopologyStore.fromSnapshot(healthy(T0, voter("s1", 1), voter("s2", 2)), T0).orElseThrow(),
+        TopologyStore.fromSnapshot(healthy(T0, voter("s1", 1), voter("s2", 2), voter("s3", 3)), T0).orElseThrow());
+    StateFileChecks.assertTwoWritersAtOnceDoNotCollide(dir.resolve("dc1/topology.json"),
+        i -> new TopologyStore(dir).saveIfChanged(sizes.get(i % 2)),
+        i -> new TopologyStore(dir).saveIfChanged(sizes.get((i + 1) % 2)));
     assertThat(new TopologyStore(dir).load("dc1")).hasValueSatisfying(t -> assertThat(t.servers()).hasSizeBetween(2, 3));
-    try (var files = Files.list(dir.resolve("dc1"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("topology.json");
-    }
   }
 
   @Test

@@ -4,17 +4,13 @@ import static io.consulwatchdog.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.LogCapture;
+import io.consulwatchdog.StateFileChecks;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,38 +65,20 @@ class RecoveryStatusStoreTest {
 
   @Test
   void aLinkPlantedAtTheOldTemporaryNameIsNeitherFollowedNorRenamedIntoPlace() throws Exception {
-    Path victim = dir.resolve("victim");
-    Files.writeString(victim, "untouched");
-    Files.createDirectories(dir.resolve("dc1"));
-    Files.createSymbolicLink(dir.resolve("dc1/state.json.tmp"), victim);
     RecoveryStatusStore store = new RecoveryStatusStore(dir);
-
-    store.save(RecoveryStatus.initial("dc1", T0));
-
-    assertThat(victim).hasContent("untouched");
-    assertThat(Files.isSymbolicLink(store.file("dc1"))).isFalse();
+    StateFileChecks.assertALinkAtTheOldTemporaryNameIsIgnored(store.file("dc1"), () -> {
+      store.save(RecoveryStatus.initial("dc1", T0));
+      return null;
+    });
     assertThat(store.load("dc1")).contains(RecoveryStatus.initial("dc1", T0));
   }
 
   @Test
   void twoWritersAtOnceNeverShareATemporaryFile() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> writers = List.of(RecoveryState.SUSPECT, RecoveryState.CONFIRMED).stream()
-          .map(state -> pool.submit(() -> {
-            for (int i = 0; i < 200; i++) {
-              new RecoveryStatusStore(dir).save(RecoveryStatus.initial("dc1", T0.plusSeconds(i)).moveTo(state, T0));
-            }
-          })).collect(Collectors.toList());
-      for (Future<?> writer : writers) {
-        writer.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(new RecoveryStatusStore(dir).load("dc1")).isPresent();
-    try (var files = Files.list(dir.resolve("dc1"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("state.json");
-    }
+    RecoveryStatusStore store = new RecoveryStatusStore(dir);
+    StateFileChecks.assertTwoWritersAtOnceDoNotCollide(store.file("dc1"),
+        i -> new RecoveryStatusStore(dir).save(RecoveryStatus.initial("dc1", T0.plusSeconds(i))),
+        i -> new RecoveryStatusStore(dir).save(RecoveryStatus.initial("dc1", T0.minusSeconds(i))));
+    assertThat(store.load("dc1")).isPresent();
   }
 }
