@@ -30,13 +30,7 @@ public final class ChildJvm {
    */
   public static Result run(Class<?> main, Map<String, String> env, Duration timeout, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), main.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    builder.environment().putAll(env);
-    Process child = builder.start();
+    Process child = start(main, env, args);
     try {
       // the output is read to its end, which comes when the child exits (or is killed below)
       Thread killer = new Thread(() -> {
@@ -56,5 +50,19 @@ public final class ChildJvm {
     } finally {
       child.destroyForcibly();
     }
+  }
+
+  /**
+   * Starts the class's main with the arguments and extra environment variables (stderr merged into stdout);
+   * the caller stops it by its PID ({@link Process#destroyForcibly()}), also when the test fails.
+   */
+  public static Process start(Class<?> main, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().putAll(env);
+    return builder.start();
   }
 }

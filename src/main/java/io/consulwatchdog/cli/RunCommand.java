@@ -2,6 +2,7 @@ package io.consulwatchdog.cli;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.daemon.ClusterLock;
 import io.consulwatchdog.daemon.Daemon;
 import io.consulwatchdog.decide.ModeOverrides;
 import java.util.concurrent.Callable;
@@ -36,7 +37,14 @@ public final class RunCommand implements Callable<Integer> {
       config = new WatchdogConfig(config.source(), config.stateDir(), listen, config.clusters());
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (Daemon daemon = Daemon.start(config, new ModeOverrides(dryRun))) {
+    Daemon started;
+    try {
+      started = Daemon.start(config, new ModeOverrides(dryRun));
+    } catch (ClusterLock.HeldException e) {
+      spec.commandLine().getErr().println("consul-watchdog: " + e.getMessage());
+      return ExitCodes.TEMPFAIL;
+    }
+    try (Daemon daemon = started) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
         daemon.close();
