@@ -1,5 +1,8 @@
 package io.consulwatchdog.config;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +37,30 @@ public record ClusterConfig(
   /** The same cluster with other recovery settings. */
   public ClusterConfig withRecovery(RecoveryConfig newRecovery) {
     return new ClusterConfig(name, servers, clients, pollInterval, requestTimeout, aclToken, tls, newRecovery);
+  }
+
+  /**
+   * The server addresses this cluster's ACL token travels to in clear text: plain http:// to a host that is not
+   * a loopback address (a host name other than localhost counts as not loopback; it is not resolved here).
+   */
+  public List<URI> tokenInClearTextTo() {
+    if (aclToken.isEmpty()) {
+      return List.of();
+    }
+    return servers.stream().map(ServerConfig::httpAddress)
+        .filter(uri -> "http".equals(uri.getScheme()) && !isLoopback(uri.getHost())).toList();
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    boolean ipLiteral = host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.startsWith("[");
+    try {
+      return ipLiteral && InetAddress.getByName(host).isLoopbackAddress(); // a literal: no name lookup
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** The votes needed for a majority of the configured servers. */

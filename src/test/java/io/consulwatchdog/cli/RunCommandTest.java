@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.consulwatchdog.ChildJvm;
+import io.consulwatchdog.LogCapture;
 import io.consulwatchdog.config.ConfigLoader;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.daemon.ClusterLock;
@@ -98,6 +99,32 @@ class RunCommandTest {
     }
     try (Daemon next = Daemon.start(new ConfigLoader().load(config))) {
       assertThat(next.listenAddress()).startsWith("127.0.0.1:");
+    }
+  }
+
+  @Test
+  void aTokenSentOverPlainHttpToAnAddressThatIsNotLoopbackIsWarnedOnceAtStart() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "s3cr3t-token-value\n");
+    Path config = dir.resolve("token.yml");
+    Files.writeString(config, "state_dir: " + dir.resolve("state") + "\nlisten_address: 127.0.0.1:0\nclusters:\n"
+        + "  - name: dc1\n    acl_token: {file: " + token + "}\n    servers:\n"
+        + "      - {name: s1, http_address: \"http://10.0.0.1:8500\"}\n"
+        + "      - {name: s2, http_address: \"http://consul-2.internal:8500\"}\n"
+        + "      - {name: s3, http_address: \"https://10.0.0.3:8501\"}\n"
+        + "      - {name: s4, http_address: \"http://127.0.0.4:8500\"}\n"
+        + "      - {name: s5, http_address: \"http://localhost:8500\"}\n"
+        + "      - {name: s6, http_address: \"http://[::1]:8500\"}\n"
+        + "  - name: dc2\n    servers:\n      - {name: t1, http_address: \"http://10.0.1.1:8500\"}\n");
+    // This JVM holds dc1's lock, so the run stops right after its start checks: nothing is polled.
+    try (ClusterLock held = ClusterLock.acquire(dir.resolve("state"), "dc1");
+        LogCapture log = LogCapture.of(RunCommand.class)) {
+      Run run = inProcess("run", "--config", config.toString());
+      assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.TEMPFAIL);
+      assertThat(log.warnings()).singleElement().asString()
+          .contains("cluster dc1", "http://10.0.0.1:8500", "http://consul-2.internal:8500", "not loopback")
+          .doesNotContain("10.0.0.3", "127.0.0.4", "localhost", "::1", "dc2", "s3cr3t");
+      assertThat(run.err()).doesNotContain("s3cr3t");
     }
   }
 
