@@ -380,7 +380,8 @@ public final class ConfigLoader {
         r.integer("max_failures", d.maxFailures(), 1, 100),
         r.duration("failure_window", d.failureWindow(), Duration.ofSeconds(1), Duration.ofDays(30)),
         r.duration("settle_timeout", d.settleTimeout(), Duration.ofSeconds(1), Duration.ofHours(1)),
-        r.bool("restart_clients", d.restartClients()));
+        r.bool("restart_clients", d.restartClients()),
+        r.bool("undo_on_failure", d.undoOnFailure()));
     r.rejectUnknownKeys();
     return rc;
   }

@@ -14,12 +14,14 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.ConnectionPool;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -34,18 +36,33 @@ public final class ConsulHttp implements AutoCloseable {
 
   /** Creates a client with the cluster's request timeout, ACL token and TLS settings. */
   public ConsulHttp(ClusterConfig cluster) {
-    this(cluster.requestTimeout(), cluster.aclToken(), cluster.tls());
+    this(cluster, HostResolver.system(), List.of());
   }
 
-  /** Creates a client with explicit settings. */
+  /**
+   * Creates a client for a cluster that resolves host names with the given resolver and passes every
+   * request through the given interceptors (in order) before it reaches the agent.
+   */
+  public ConsulHttp(ClusterConfig cluster, HostResolver resolver, List<Interceptor> interceptors) {
+    this(cluster.requestTimeout(), cluster.aclToken(), cluster.tls(), resolver, interceptors);
+  }
+
+  /** Creates a client with explicit settings and the system's resolver. */
   public ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls) {
+    this(timeout, token, tls, HostResolver.system(), List.of());
+  }
+
+  private ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls, HostResolver resolver,
+      List<Interceptor> interceptors) {
     OkHttpClient.Builder b = new OkHttpClient.Builder()
+        .dns(resolver::resolve)
         .callTimeout(timeout)
         .connectTimeout(timeout)
         .readTimeout(timeout)
         .retryOnConnectionFailure(false)
         .followRedirects(false)
         .connectionPool(new ConnectionPool(4, 30, TimeUnit.SECONDS));
+    interceptors.forEach(b::addInterceptor);
     configureTls(b, tls);
     this.client = b.build();
     this.token = token;
@@ -78,8 +95,17 @@ public final class ConsulHttp implements AutoCloseable {
       ResponseBody body = response.body();
       String text = body == null ? "" : new String(body.byteStream().readNBytes(MAX_BODY), StandardCharsets.UTF_8);
       return new EndpointResult.Answer(response.code(), text);
-    } catch (ConnectException | NoRouteToHostException e) {
-      return new EndpointResult.Failure(Reachability.REFUSED, "connection refused: " + e.getMessage());
+    } catch (ConnectException e) {
+      // only a refusal proves the host is up with nothing listening; "no route", "network unreachable"
+      // may be the watchdog's own network
+      boolean refused = false;
+      for (Throwable t = e; t != null && !refused; t = t.getCause()) {
+        refused = String.valueOf(t.getMessage()).toLowerCase().contains("refused");
+      }
+      return new EndpointResult.Failure(refused ? Reachability.REFUSED : Reachability.ERROR,
+          (refused ? "connection refused: " : "cannot connect: ") + e.getMessage());
+    } catch (NoRouteToHostException e) {
+      return new EndpointResult.Failure(Reachability.ERROR, "no route to host: " + e.getMessage());
     } catch (InterruptedIOException e) { // SocketTimeoutException and OkHttp's call timeout
       return new EndpointResult.Failure(Reachability.TIMEOUT, "timed out: " + e.getMessage());
     } catch (IOException | RuntimeException e) {

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,14 @@ public final class Daemon implements AutoCloseable {
   private final StatusServer status;
   private final Map<String, ClusterReconciler> loops;
   private final AutoCloseable jvmMetrics;
+  private final AtomicBoolean stopping;
   private final List<ClusterLock> locks;
   private volatile boolean closed;
 
   private Daemon(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
       PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> loops, AutoCloseable jvmMetrics,
-      List<ClusterLock> locks) {
+      AtomicBoolean stopping, List<ClusterLock> locks) {
+    this.stopping = stopping;
     this.config = config;
     this.observer = observer;
     this.executors = executors;
@@ -82,8 +85,9 @@ public final class Daemon implements AutoCloseable {
     AutoCloseable jvmMetrics = metrics.bindJvmAndProcessMetrics();
     HttpClusterObserver observer = new HttpClusterObserver(clock);
     ExecutorResources executors = new ExecutorResources();
+    AtomicBoolean stopping = new AtomicBoolean();
     ReconcilerFactory factory = ReconcilerFactory.standard(observer, s -> AgentExecutors.create(s, executors),
-        new HttpLeaderRead(), config.stateDir(), metrics, clock);
+        new HttpLeaderRead(), config.stateDir(), metrics, clock).withStopSignal(stopping::get);
     Map<String, ClusterReconciler> loops = new LinkedHashMap<>();
     for (ClusterConfig cluster : config.clusters()) {
       EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), overrides);
@@ -107,7 +111,7 @@ public final class Daemon implements AutoCloseable {
       scheduler.schedule(loop.cluster().name(), loop.cluster().pollInterval(), loop::tick);
     }
     scheduler.start();
-    return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, locks);
+    return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, stopping, locks);
   }
 
   /** host:port actually bound for /metrics and /health. */
@@ -145,7 +149,11 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
-    scheduler.close();
+    stopping.set(true);
+    loops.values().stream().filter(l -> l.state().state().inRecovery()).forEach(l -> log.warn("Stopping during "
+        + "recovery {} of cluster {}: the step under way finishes, then what the recovery changed is undone",
+        l.state().recoveryId().orElse("?"), l.cluster().name()));
+    scheduler.close(); // waits for a tick under way
     status.close();
     observer.close();
     executors.close();

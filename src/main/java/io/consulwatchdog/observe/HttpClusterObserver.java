@@ -5,6 +5,7 @@ import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.consul.ConsulHttp;
 import io.consulwatchdog.consul.EndpointResult;
 import io.consulwatchdog.consul.Endpoints;
+import io.consulwatchdog.consul.HostResolver;
 import io.consulwatchdog.consul.Reachability;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import okhttp3.Interceptor;
 
 /**
  * Observes a cluster over Consul's HTTP API: every server and every endpoint asked in parallel, each
@@ -35,12 +37,24 @@ public final class HttpClusterObserver implements ClusterObserver {
   static final Duration STALE_READ_TIMEOUT = Duration.ofMillis(500);
 
   private final Clock clock;
+  private final HostResolver resolver;
+  private final List<Interceptor> interceptors;
   private final ExecutorService pool;
   private final Map<String, ConsulHttp> clients = new ConcurrentHashMap<>();
 
-  /** Creates an observer that reads time from the given clock. */
+  /** Creates an observer that reads time from the given clock and resolves hosts with the system's resolver. */
   public HttpClusterObserver(Clock clock) {
+    this(clock, HostResolver.system(), List.of());
+  }
+
+  /**
+   * Creates an observer with its own host resolver (used both to connect and to report each server's
+   * addresses) and request interceptors (e.g. a test that makes one endpoint fail on a real Consul).
+   */
+  public HttpClusterObserver(Clock clock, HostResolver resolver, List<Interceptor> interceptors) {
     this.clock = clock;
+    this.resolver = resolver;
+    this.interceptors = List.copyOf(interceptors);
     this.pool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "observer");
       t.setDaemon(true);
@@ -52,7 +66,7 @@ public final class HttpClusterObserver implements ClusterObserver {
   public ClusterSnapshot observe(ClusterConfig cluster) {
     Instant start = clock.instant();
     long startNanos = System.nanoTime();
-    ConsulHttp http = clients.computeIfAbsent(cluster.name(), n -> new ConsulHttp(cluster));
+    ConsulHttp http = clients.computeIfAbsent(cluster.name(), n -> new ConsulHttp(cluster, resolver, interceptors));
     List<CompletableFuture<ServerObservation>> futures = new ArrayList<>();
     for (ServerConfig server : cluster.servers()) {
       futures.add(observeServer(http, server, cluster.requestTimeout()));
@@ -61,7 +75,10 @@ public final class HttpClusterObserver implements ClusterObserver {
     for (int i = 0; i < futures.size(); i++) {
       observations.add(join(futures.get(i), cluster.servers().get(i), cluster.requestTimeout()));
     }
-    return new ClusterSnapshot(cluster.name(), start, Duration.ofNanos(System.nanoTime() - startNanos), observations);
+    Map<String, List<String>> addresses = new LinkedHashMap<>();
+    cluster.servers().forEach(s -> addresses.put(s.name(), resolver.addressesOf(s.httpAddress().getHost())));
+    return new ClusterSnapshot(cluster.name(), start, startNanos, Duration.ofNanos(System.nanoTime() - startNanos),
+        observations, addresses);
   }
 
   private CompletableFuture<ServerObservation> observeServer(ConsulHttp http, ServerConfig server, Duration timeout) {

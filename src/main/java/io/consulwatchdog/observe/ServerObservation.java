@@ -67,6 +67,13 @@ public record ServerObservation(
     return leader.map(l -> !l.isBlank()).orElse(false);
   }
 
+  /** The same observation of a server configured at another http_address. */
+  public ServerObservation withAddress(URI otherAddress) {
+    return new ServerObservation(name, otherAddress, reachability, error, nodeId, nodeName, version, isServer,
+        raftState, term, lastLogIndex, lastLogTerm, lastContact, raftProtocol, raftAddress, leader, peers,
+        raftConfiguration, members, requestErrors);
+  }
+
   /** An observation of a server that could not be reached. */
   public static ServerObservation unreachable(String name, URI address, Reachability why, String error) {
     return new ServerObservation(

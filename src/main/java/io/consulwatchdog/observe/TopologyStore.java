@@ -48,10 +48,21 @@ public final class TopologyStore {
   }
 
   /**
-   * Reads the stored topology of a cluster, if any. An empty or torn file (a crash while it was written) makes
-   * the topology unknown, with one warning until a topology is stored again, never an exception every poll.
+   * The stored topology of a cluster, if any (read once, then kept in memory as this store writes it). An empty
+   * or torn file (a crash while it was written) makes the topology unknown, with one warning until a topology
+   * is stored again, never an exception every poll.
    */
   public Optional<KnownTopology> load(String cluster) {
+    KnownTopology known = saved.get(cluster);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<KnownTopology> read = read(cluster);
+    read.ifPresent(t -> saved.putIfAbsent(cluster, t));
+    return read;
+  }
+
+  private Optional<KnownTopology> read(String cluster) {
     Path file = file(cluster);
     try {
       Optional<KnownTopology> topology = JsonFiles.read(file, JSON, KnownTopology.class);
@@ -94,7 +105,7 @@ public final class TopologyStore {
     if (!writable) {
       return false;
     }
-    Optional<KnownTopology> old = Optional.ofNullable(saved.get(topology.cluster())).or(() -> load(topology.cluster()));
+    Optional<KnownTopology> old = load(topology.cluster());
     if (old.isPresent() && old.get().servers().equals(topology.servers())
         && old.get().raftProtocol() == topology.raftProtocol()) {
       saved.putIfAbsent(topology.cluster(), old.get());

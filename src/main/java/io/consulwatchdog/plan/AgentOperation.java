@@ -1,12 +1,29 @@
 package io.consulwatchdog.plan;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.Arrays;
 import java.util.List;
 
 /** One thing an executor can do to one Consul agent or its host; every operation is safe to repeat. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = AgentOperation.Stop.class, name = "stop"),
+    @JsonSubTypes.Type(value = AgentOperation.Start.class, name = "start"),
+    @JsonSubTypes.Type(value = AgentOperation.Restart.class, name = "restart"),
+    @JsonSubTypes.Type(value = AgentOperation.BackupDirectory.class, name = "backup-directory"),
+    @JsonSubTypes.Type(value = AgentOperation.WriteFile.class, name = "write-file"),
+    @JsonSubTypes.Type(value = AgentOperation.EditFile.class, name = "edit-file"),
+    @JsonSubTypes.Type(value = AgentOperation.ReadFile.class, name = "read-file"),
+    @JsonSubTypes.Type(value = AgentOperation.RemoveFile.class, name = "remove-file"),
+    @JsonSubTypes.Type(value = AgentOperation.MoveDirectory.class, name = "move-directory"),
+    @JsonSubTypes.Type(value = AgentOperation.CheckReady.class, name = "check-ready")
+})
 public sealed interface AgentOperation {
 
   /** A short name used in logs, metrics and the audit journal. */
+  @JsonIgnore
   String name();
 
   /** Stops the agent without a graceful leave; succeeds when the agent is already stopped. */

@@ -68,6 +68,17 @@ public final class AuditJournal {
         result.took().toMillis(), result.error().isEmpty() ? null : result.error()));
   }
 
+  /** Records that the undo of a step is about to run; returns only once the line is on disk. */
+  public void undoStarted(String recoveryId, int index, Step undo) {
+    append(new AuditEvent.UndoStarted(clock.instant(), recoveryId, cluster, index, undo.describe()));
+  }
+
+  /** Records how the undo of a step ended. */
+  public void undoFinished(String recoveryId, int index, Step undo, ExecutionResult result) {
+    append(new AuditEvent.UndoFinished(clock.instant(), recoveryId, cluster, index, undo.describe(), result.success(),
+        result.error().isEmpty() ? null : result.error()));
+  }
+
   /** Records the end of a recovery: SUCCEEDED, FAILED or DRY_RUN, with a reason. */
   public void recoveryFinished(String recoveryId, String outcome, String reason) {
     append(new AuditEvent.RecoveryFinished(clock.instant(), recoveryId, cluster, outcome, reason));
@@ -76,6 +87,11 @@ public final class AuditJournal {
   /** Records an operator's acknowledgement of an escalation. */
   public void acknowledged(String recoveryId, String reason) {
     append(new AuditEvent.Acknowledged(clock.instant(), recoveryId, cluster, reason));
+  }
+
+  /** Records that an operator declared a voter gone for good. */
+  public void voterRetired(String nodeId, String node, String reason) {
+    append(new AuditEvent.VoterRetired(clock.instant(), "", cluster, nodeId, node, reason));
   }
 
   /**

@@ -13,10 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ public final class PlanRunner {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Duration pollInterval;
+  private final BooleanSupplier stopping;
 
   /**
    * A runner for one cluster.
@@ -47,6 +51,18 @@ public final class PlanRunner {
   public PlanRunner(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors, ClusterObserver observer,
       LeaderRead leaderRead, AuditJournal journal, WatchdogMetrics metrics, Clock clock, Sleeper sleeper,
       Duration pollInterval) {
+    this(cluster, executors, observer, leaderRead, journal, metrics, clock, sleeper, pollInterval, () -> false);
+  }
+
+  /**
+   * A runner for one cluster that stops before its next step (and ends any wait) once stopping says so.
+   *
+   * @param stopping true once the watchdog is shutting down
+   */
+  public PlanRunner(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors, ClusterObserver observer,
+      LeaderRead leaderRead, AuditJournal journal, WatchdogMetrics metrics, Clock clock, Sleeper sleeper,
+      Duration pollInterval, BooleanSupplier stopping) {
+    this.stopping = stopping;
     this.cluster = cluster;
     this.executors = executors;
     this.observer = observer;
@@ -58,12 +74,21 @@ public final class PlanRunner {
     this.pollInterval = pollInterval;
   }
 
-  /** Runs the plan's steps from index {@code fromStep} on; stops at the first failure. */
+  /**
+   * Runs the plan's steps from index {@code fromStep} on; stops at the first failure, or before the next step
+   * when the watchdog is shutting down, and then (unless the cluster's recovery.undo_on_failure is off) undoes
+   * the destructive steps that ran, the failed one included, in reverse order.
+   */
   public RunResult run(RecoveryPlan plan, int fromStep) {
     Instant start = clock.instant();
     try (OpenedExecutors opened = new OpenedExecutors(cluster, executors)) {
       for (int i = fromStep; i < plan.steps().size(); i++) {
         Step step = plan.steps().get(i);
+        if (stopping.getAsBoolean()) {
+          String why = "interrupted by the watchdog's shutdown before step " + (i + 1) + " (" + step.describe() + ")";
+          log.warn("recovery {}: {}", plan.id(), why);
+          return failed(plan, i - 1, why, start, opened);
+        }
         log.info("recovery {} step {}/{}: {}", plan.id(), i + 1, plan.steps().size(), step.describe());
         journal.stepStarted(plan.id(), i, step);
         ExecutionResult result = execute(step, opened);
@@ -72,7 +97,7 @@ public final class PlanRunner {
         if (!result.success()) {
           String why = "step " + (i + 1) + " (" + step.describe() + ") failed: " + oneLine(result);
           log.warn("recovery {}: {}", plan.id(), why);
-          return new RunResult(false, Optional.of(i), why, Duration.between(start, clock.instant()));
+          return failed(plan, i, why, start, opened);
         }
         log.info("recovery {} step {}/{} done in {} ms", plan.id(), i + 1, plan.steps().size(),
             result.took().toMillis());
@@ -80,6 +105,51 @@ public final class PlanRunner {
       return new RunResult(true, Optional.empty(), "all " + (plan.steps().size() - fromStep) + " steps succeeded",
           Duration.between(start, clock.instant()));
     }
+  }
+
+  /** Ends a run that stopped after step lastRun (-1: none ran): undoes what it changed, unless opted out. */
+  private RunResult failed(RecoveryPlan plan, int lastRun, String why, Instant start, OpenedExecutors opened) {
+    String undone = "";
+    if (cluster.recovery().undoOnFailure()) {
+      undone = "; " + undo(plan, IntStream.rangeClosed(0, lastRun).boxed().toList(), opened);
+    } else if (plan.steps().subList(0, lastRun + 1).stream().anyMatch(Step::destructive)) {
+      undone = "; nothing undone (recovery.undo_on_failure is off): check the servers by hand";
+    }
+    return new RunResult(false, Optional.of(Math.max(0, lastRun)), why + undone,
+        Duration.between(start, clock.instant()));
+  }
+
+  /**
+   * Undoes the destructive steps among the given step indexes, in reverse order, each journaled before and
+   * after it runs; every undo is attempted even when one fails. Returns one sentence saying what was undone.
+   */
+  public String undo(RecoveryPlan plan, List<Integer> ran) {
+    try (OpenedExecutors opened = new OpenedExecutors(cluster, executors)) {
+      return undo(plan, ran, opened);
+    }
+  }
+
+  private String undo(RecoveryPlan plan, List<Integer> ran, OpenedExecutors opened) {
+    List<Integer> order = ran.stream().filter(i -> i >= 0 && i < plan.steps().size())
+        .filter(i -> plan.steps().get(i).undo().isPresent()).sorted(Comparator.reverseOrder()).toList();
+    if (order.isEmpty()) {
+      return "nothing to undo";
+    }
+    List<String> done = new ArrayList<>();
+    List<String> failedUndos = new ArrayList<>();
+    for (int i : order) {
+      Step undo = plan.steps().get(i).undo().orElseThrow();
+      log.warn("recovery {}: undoing step {} ({}): {}", plan.id(), i + 1, plan.steps().get(i).describe(),
+          undo.describe());
+      journal.undoStarted(plan.id(), i, undo);
+      ExecutionResult result = execute(undo, opened);
+      journal.undoFinished(plan.id(), i, undo, result);
+      metrics.stepExecuted(plan.cluster(), "undo-" + undo.kind(), result.success());
+      (result.success() ? done : failedUndos).add(undo.describe() + (result.success() ? "" : " (" + oneLine(result)
+          + ")"));
+    }
+    return "undone: " + (done.isEmpty() ? "nothing" : String.join(", ", done))
+        + (failedUndos.isEmpty() ? "" : "; UNDO FAILED, check by hand: " + String.join(", ", failedUndos));
   }
 
   /**
@@ -150,7 +220,7 @@ public final class PlanRunner {
     Instant deadline = start.plus(timeout);
     long maxPolls = Math.max(1, timeout.toMillis() / Math.max(1, pollInterval.toMillis())) + 2;
     T last = null;
-    for (long n = 0; n < maxPolls && !Thread.currentThread().isInterrupted(); n++) {
+    for (long n = 0; n < maxPolls && !Thread.currentThread().isInterrupted() && !stopping.getAsBoolean(); n++) {
       last = probe.get();
       Optional<String> ok = check.apply(last);
       if (ok.isPresent()) {

@@ -261,14 +261,14 @@ class LocalProcessExecutorTest {
     Path agentJson = dir.resolve("agent.json");
     Files.writeString(agentJson, "{\n  \"server\": true,\n  \"bootstrap_expect\": 3\n}\n");
     var ex = executor(List.of("true"), List.of("true"), List.of());
-    Step.SetBootstrapExpect step = new Step.SetBootstrapExpect("s1", agentJson.toString(), 1, TIMEOUT);
+    Step.SetBootstrapExpect step = new Step.SetBootstrapExpect("s1", agentJson.toString(), 1, 3, TIMEOUT);
     ExecutionResult r = ex.run(step.operation(), TIMEOUT);
     assertThat(r.success()).as(r.error()).isTrue();
     assertThat(Files.readString(agentJson)).contains("\"bootstrap_expect\": 1").contains("\"server\": true");
 
     Path other = dir.resolve("other.json");
     Files.writeString(other, "{\"server\": true}");
-    ExecutionResult none = ex.run(new Step.SetBootstrapExpect("s1", other.toString(), 1, TIMEOUT).operation(), TIMEOUT);
+    ExecutionResult none = ex.run(new Step.SetBootstrapExpect("s1", other.toString(), 1, 3, TIMEOUT).operation(), TIMEOUT);
     assertThat(none.success()).isFalse();
     assertThat(none.error()).contains("no match").contains("nothing written");
     assertThat(Files.readString(other)).isEqualTo("{\"server\": true}");

@@ -1,5 +1,7 @@
 package io.consulwatchdog.recover;
 
+import java.util.function.Consumer;
+
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.consul.Reachability;
@@ -46,6 +48,8 @@ final class FakeWorld {
   boolean blind;
   /** When false, a running majority still elects nobody (a stuck election). */
   boolean elects = true;
+  /** Called with each executor call ("server:operation") after it is recorded. */
+  Consumer<String> onCall = call -> { };
   /** Called with the observation number (1-based) before each observation. */
   IntConsumer onObserve = n -> { };
 
@@ -100,7 +104,7 @@ final class FakeWorld {
 
   /** Leader present: HEALTHY; too few servers: QUORUM_LOST (VOTERS_DOWN); else LEADERLESS (NO_ELECTION). */
   Diagnoser diagnoser() {
-    return (snapshot, history, now, after) -> {
+    return (snapshot, history, now, after, knowledge) -> {
       int reachable = snapshot.reachable().size();
       DiagnosisCode code;
       LeaderlessCause cause = LeaderlessCause.NONE;
@@ -132,6 +136,7 @@ final class FakeWorld {
       public ExecutionResult run(AgentOperation op, Duration timeout) {
         String call = server.name() + ":" + op.name();
         calls.add(call);
+        onCall.accept(call);
         if (failing.contains(call)) {
           return new ExecutionResult(false, 3, "", "simulated failure of " + call, Duration.ofMillis(1), "exit 3");
         }
@@ -148,6 +153,8 @@ final class FakeWorld {
             return ExecutionResult.failed("no match in " + e.path(), Duration.ZERO);
           }
           files.put(key, m.replaceFirst(e.replacement()));
+        } else if (op instanceof AgentOperation.RemoveFile r) {
+          files.remove(server.name() + ":" + r.path());
         } else if (op instanceof AgentOperation.ReadFile r) {
           String content = files.get(server.name() + ":" + r.path());
           return content == null ? ExecutionResult.failed("no such file " + r.path(), Duration.ZERO)
