@@ -1,5 +1,8 @@
 package io.consulwatchdog.config;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +65,30 @@ public record ClusterConfig(
   /** The token sent to a path: the agent token for /v1/agent/ when one is set, else the ACL token. */
   public Optional<Secret> tokenFor(String path) {
     return path.startsWith("/v1/agent/") && agentToken.isPresent() ? agentToken : aclToken;
+  }
+
+  /**
+   * The server addresses this cluster's ACL token travels to in clear text: plain http:// to a host that is not
+   * a loopback address (a host name other than localhost counts as not loopback; it is not resolved here).
+   */
+  public List<URI> tokenInClearTextTo() {
+    if (aclToken.isEmpty()) {
+      return List.of();
+    }
+    return servers.stream().map(ServerConfig::httpAddress)
+        .filter(uri -> "http".equals(uri.getScheme()) && !isLoopback(uri.getHost())).toList();
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    boolean ipLiteral = host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.startsWith("[");
+    try {
+      return ipLiteral && InetAddress.getByName(host).isLoopbackAddress(); // a literal: no name lookup
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** The votes needed for a majority of the configured servers. */

@@ -8,14 +8,22 @@ import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -36,6 +44,13 @@ public final class ConfigLoader {
   public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
   /** Default time between polls. */
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
+  /**
+   * Shortest recovery.leaderless_after: two raft election timeouts at Consul's fastest timing (raft_multiplier 1,
+   * election timeout 1 s), the longest a follower waits before it campaigns after losing its leader.
+   */
+  public static final Duration MIN_LEADERLESS_AFTER = Duration.ofSeconds(2);
+  /** Two election timeouts at Consul's default timing (raft_multiplier 5): 10 s. */
+  private static final Duration DEFAULT_TIMING_ELECTION = Duration.ofSeconds(10);
   /** Default timeout of one HTTP request. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
 
@@ -70,7 +85,7 @@ public final class ConfigLoader {
   public WatchdogConfig load(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = utf8(file, Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
       throw ConfigException.missing(file, "no such file");
     } catch (IOException e) {
@@ -87,6 +102,27 @@ public final class ConfigLoader {
       throw ConfigException.field(Optional.of(file), "(top level)", "the file is empty", null);
     }
     return parse(Optional.of(file), new ConfigNode(Optional.of(file), "", root));
+  }
+
+  /** Decodes the file's bytes as UTF-8; a byte sequence that is not UTF-8 is a config error naming its offset. */
+  private static String utf8(Path file, byte[] bytes) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never decodes to more chars than bytes
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int offset = in.position();
+      int line = 1;
+      for (int i = 0; i < offset; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw ConfigException.notUtf8(file, offset, line);
+    }
+    return out.flip().toString();
   }
 
   /** Builds an ad-hoc, observe-only config from server addresses given on the command line. */
@@ -141,20 +177,26 @@ public final class ConfigLoader {
     TlsConfig tls = c.optionalChild("tls").map(this::tls).orElse(TlsConfig.defaults());
     Optional<JsonNode> executorDefaults = c.optionalChild("executor_defaults").map(ConfigNode::raw)
         .or(() -> globalDefaults.map(d -> d.get("executor")).filter(n -> n != null && !n.isNull()));
-    List<ServerConfig> servers = agents(c, "servers", executorDefaults);
+    // Names and addresses are unique across servers and clients: each names one agent of the cluster.
+    Map<String, String> namesUsed = new HashMap<>();
+    Map<String, String> addressesUsed = new HashMap<>();
+    List<ServerConfig> servers = agents(c, "servers", executorDefaults, namesUsed, addressesUsed);
     if (servers.isEmpty()) {
       throw c.error(c.field("servers"), "must list at least one server", null);
     }
-    List<ServerConfig> clients = agents(c, "clients", executorDefaults);
+    List<ServerConfig> clients = agents(c, "clients", executorDefaults, namesUsed, addressesUsed);
     RecoveryConfig recovery = c.optionalChild("recovery").map(this::recovery).orElse(RecoveryConfig.defaults());
     checkRecoveryNeeds(c, servers, clients, recovery);
     c.rejectUnknownKeys();
     return new ClusterConfig(name, servers, clients, poll, timeout, token, agentToken, tls, recovery);
   }
 
-  private List<ServerConfig> agents(ConfigNode c, String key, Optional<JsonNode> executorDefaults) {
-    Set<String> names = new HashSet<>();
-    Set<URI> addresses = new HashSet<>();
+  /**
+   * Reads the agents listed under a key; namesUsed and addressesUsed map each name and host:port already
+   * taken by an agent of the cluster to that agent's field, and get this list's agents.
+   */
+  private List<ServerConfig> agents(ConfigNode c, String key, Optional<JsonNode> executorDefaults,
+      Map<String, String> namesUsed, Map<String, String> addressesUsed) {
     List<ServerConfig> out = new ArrayList<>();
     for (ConfigNode s : c.children(key)) {
       String name = name(s, "name");
@@ -165,11 +207,14 @@ public final class ConfigLoader {
       });
       ExecutorConfig executor = executor(s, http, executorDefaults);
       s.rejectUnknownKeys();
-      if (!names.add(name)) {
-        throw s.error(s.field("name"), "is used by another agent of this cluster", name);
+      String nameOwner = namesUsed.putIfAbsent(name, s.path());
+      if (nameOwner != null) {
+        throw s.error(s.field("name"), "is also the name of " + nameOwner, name);
       }
-      if (!addresses.add(http)) {
-        throw s.error(s.field("http_address"), "is used by another agent of this cluster", http.toString());
+      // the same host and port is the same agent, whether over http or https
+      String addressOwner = addressesUsed.putIfAbsent(http.getHost().toLowerCase(Locale.ROOT) + ":" + http.getPort(), s.path());
+      if (addressOwner != null) {
+        throw s.error(s.field("http_address"), "is also the address of " + addressOwner, http.toString());
       }
       out.add(new ServerConfig(name, http, dataDir, executor));
     }
@@ -329,8 +374,7 @@ public final class ConfigLoader {
         throw r.error(r.field("strategies") + "[" + i + "]", "is listed twice", s);
       }
     }
-    RecoveryConfig rc = new RecoveryConfig(mode, strategies,
-        r.duration("leaderless_after", d.leaderlessAfter(), Duration.ofSeconds(1), Duration.ofHours(24)),
+    RecoveryConfig rc = new RecoveryConfig(mode, strategies, leaderlessAfter(r, d.leaderlessAfter()),
         r.integer("confirm_polls", d.confirmPolls(), 1, 1000),
         r.duration("confirm_window", d.confirmWindow(), Duration.ZERO, Duration.ofHours(24)),
         r.duration("cooldown", d.cooldown(), Duration.ZERO, Duration.ofDays(7)),
@@ -341,6 +385,26 @@ public final class ConfigLoader {
         r.bool("undo_on_failure", d.undoOnFailure()));
     r.rejectUnknownKeys();
     return rc;
+  }
+
+  /**
+   * Reads recovery.leaderless_after, refusing a wait that cannot tell a normal election from a stuck cluster and
+   * warning about one that can only at Consul's fastest raft timing.
+   */
+  private static Duration leaderlessAfter(ConfigNode r, Duration fallback) {
+    Duration after = r.duration("leaderless_after", fallback, Duration.ZERO, Duration.ofHours(24));
+    if (after.compareTo(MIN_LEADERLESS_AFTER) < 0) {
+      throw r.error(r.field("leaderless_after"), "must be at least " + Durations.format(MIN_LEADERLESS_AFTER)
+          + ": Consul's raft election timeout is 1s x raft_multiplier (1 at the fastest, 5 by default) and a"
+          + " follower waits up to two election timeouts before it campaigns, so a shorter wait would call a"
+          + " normal election stuck", Durations.format(after));
+    }
+    if (after.compareTo(DEFAULT_TIMING_ELECTION) < 0) {
+      log.warn("{} is {}: shorter than two election timeouts at Consul's default raft_multiplier 5 ({});"
+          + " right only for servers that run raft_multiplier {} or less", r.field("leaderless_after"),
+          Durations.format(after), Durations.format(DEFAULT_TIMING_ELECTION), after.toSeconds() / 2);
+    }
+    return after;
   }
 
   private static void checkRecoveryNeeds(ConfigNode c, List<ServerConfig> servers, List<ServerConfig> clients, RecoveryConfig r) {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,11 +40,12 @@ public final class Daemon implements AutoCloseable {
   private final Map<String, ClusterReconciler> loops;
   private final AutoCloseable jvmMetrics;
   private final AtomicBoolean stopping;
+  private final List<ClusterLock> locks;
   private volatile boolean closed;
 
   private Daemon(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
       PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> loops, AutoCloseable jvmMetrics,
-      AtomicBoolean stopping) {
+      AtomicBoolean stopping, List<ClusterLock> locks) {
     this.stopping = stopping;
     this.config = config;
     this.observer = observer;
@@ -52,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     this.status = status;
     this.loops = loops;
     this.jvmMetrics = jvmMetrics;
+    this.locks = locks;
   }
 
   /** Starts watching every cluster of the config, each in its configured mode. */
@@ -62,6 +65,20 @@ public final class Daemon implements AutoCloseable {
   /** Starts watching every cluster of the config, with the operator's overrides of the configured modes. */
   public static Daemon start(WatchdogConfig config, ModeOverrides overrides) throws Exception {
     Files.createDirectories(config.stateDir());
+    // One daemon per cluster: each cluster's lock is taken before anything else, held until close().
+    List<ClusterLock> locks = ClusterLock.acquireAll(config.stateDir(),
+        config.clusters().stream().map(ClusterConfig::name).toList());
+    try {
+      return startHolding(config, overrides, locks);
+    } catch (Exception | Error e) {
+      locks.forEach(ClusterLock::close);
+      throw e;
+    }
+  }
+
+  /** Starts the daemon once its clusters' locks are held. */
+  private static Daemon startHolding(WatchdogConfig config, ModeOverrides overrides, List<ClusterLock> locks)
+      throws Exception {
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
@@ -94,7 +111,7 @@ public final class Daemon implements AutoCloseable {
       scheduler.schedule(loop.cluster().name(), loop.cluster().pollInterval(), loop::tick);
     }
     scheduler.start();
-    return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, stopping);
+    return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, stopping, locks);
   }
 
   /** host:port actually bound for /metrics and /health. */
@@ -145,6 +162,7 @@ public final class Daemon implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Closing the JVM metrics failed: {}", e.toString());
     }
+    locks.forEach(ClusterLock::close); // last: nothing of this daemon runs any more
     log.info("Stopped");
   }
 }

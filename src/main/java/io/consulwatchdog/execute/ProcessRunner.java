@@ -7,12 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs one argv list as a child process (never through a shell) with a timeout and bounded output. */
+/**
+ * Runs one argv list as a child process (never through a shell) with a timeout and bounded output; the
+ * child inherits the watchdog's environment except its Consul ACL token variables.
+ */
 final class ProcessRunner {
   /** How long the output readers may lag behind the process exit (a detached child can hold the pipes). */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
   /** How long killed processes get to exit after SIGTERM before SIGKILL. */
   private static final Duration TERM_GRACE = Duration.ofSeconds(2);
+
+  /** Variables of the watchdog's environment that its commands never see: the ACL token and where it is. */
+  static final List<String> WITHHELD_VARIABLES = List.of("CONSUL_HTTP_TOKEN", "CONSUL_HTTP_TOKEN_FILE");
 
   private ProcessRunner() {}
 
@@ -24,7 +30,9 @@ final class ProcessRunner {
     }
     Process process;
     try {
-      process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      WITHHELD_VARIABLES.forEach(builder.environment()::remove);
+      process = builder.start();
     } catch (IOException e) {
       return ExecutionResult.failed("cannot start " + argv.get(0) + ": " + Timing.oneLine(e.getMessage()),
           Timing.since(started));

@@ -94,11 +94,15 @@ public final class AuditJournal {
     append(new AuditEvent.VoterRetired(clock.instant(), "", cluster, nodeId, node, reason));
   }
 
-  /** Every readable event, oldest first; a torn last line (crash while writing) is skipped. */
+  /**
+   * Every readable event, oldest first; a torn line (crash while writing, even inside a multi-byte character)
+   * is skipped with a warning naming it.
+   */
   public List<AuditEvent> read() {
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      // decoded leniently: a byte sequence cut short becomes U+FFFD and its line fails to parse, alone
+      lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
     } catch (NoSuchFileException e) {
       return List.of();
     } catch (IOException e) {

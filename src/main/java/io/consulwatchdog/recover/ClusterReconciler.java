@@ -272,7 +272,13 @@ public final class ClusterReconciler {
       succeeded = after.leader().isPresent();
       reason = reason + "; " + (succeeded ? "verified: " : "verification failed: ") + after.summary();
     }
-    journal.recoveryFinished(plan.id(), succeeded ? AuditEvent.SUCCEEDED : AuditEvent.FAILED, reason);
+    try {
+      journal.recoveryFinished(plan.id(), succeeded ? AuditEvent.SUCCEEDED : AuditEvent.FAILED, reason);
+    } catch (RuntimeException e) { // an unwritable journal ends the recovery FAILED, never RECOVERING forever
+      log.error("cluster {}: recovery {}: the audit journal cannot be written: {}", cluster.name(), plan.id(), e.toString());
+      succeeded = false;
+      reason = "the audit journal cannot be written (" + e.getMessage() + "); " + reason;
+    }
     metrics.recoveryFinished(cluster.name(), plan.strategy(), succeeded, run.took());
     RecoveryStatus next = status.recoveryFinished(succeeded, clock.instant(), cluster.recovery());
     moveTo(next, "recovery " + plan.id() + (succeeded ? " succeeded: " : " failed: ") + reason);

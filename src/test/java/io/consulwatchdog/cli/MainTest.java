@@ -63,6 +63,22 @@ class MainTest {
   }
 
   @Test
+  void overflowingDurationsAndFilesThatAreNotUtf8Exit78NamingWhere() throws Exception {
+    Path config = dir.resolve("huge.yml");
+    Files.writeString(config, "clusters:\n  - name: dc1\n    poll_interval: 99999999999999999999h\n    servers:\n"
+        + "      - name: s1\n        http_address: http://127.0.0.1:8500\n");
+    Run huge = run("validate", "--config", config.toString());
+    assertThat(huge.exit()).as(huge.err()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(huge.err()).contains(config + ": clusters[0].poll_interval: must be between 200ms and 1h");
+
+    Path latin1 = dir.resolve("latin1.yml");
+    Files.write(latin1, new byte[] {'#', ' ', 'c', 'a', 'f', (byte) 0xe9, '\n'});
+    Run notUtf8 = run("validate", "--config", latin1.toString());
+    assertThat(notUtf8.exit()).as(notUtf8.err()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(notUtf8.err()).contains(latin1 + ": not valid UTF-8 at byte 5 (line 1)");
+  }
+
+  @Test
   void versionIsTheBuildsVersion() {
     Run r = run("--version");
     assertThat(r.exit()).isZero();

@@ -2,6 +2,7 @@ package io.consulwatchdog.execute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consulwatchdog.ChildJvm;
 import io.consulwatchdog.config.LocalExecutorConfig;
 import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,15 @@ class LocalProcessExecutorTest {
     assertThat(start.stdout()).isEqualTo("out\n");
     assertThat(start.stderr()).isEqualTo("err\n");
     assertThat(start.error()).isEmpty();
+  }
+
+  @Test
+  void commandsDoNotInheritTheConsulTokenVariablesOfTheWatchdog() throws Exception {
+    ChildJvm.Result probe = ChildJvm.run(EnvironmentProbe.class, Map.of("CONSUL_HTTP_TOKEN", "s3cr3t-token",
+        "CONSUL_HTTP_TOKEN_FILE", "/etc/consul-watchdog/token", "WATCHDOG_PROBE_MARKER", "kept"), Duration.ofSeconds(60));
+    assertThat(probe.exit()).as(probe.output()).isZero();
+    assertThat(probe.output()).contains("WATCHDOG_PROBE_MARKER=kept")
+        .doesNotContain("CONSUL_HTTP_TOKEN").doesNotContain("s3cr3t-token");
   }
 
   @Test

@@ -17,6 +17,9 @@ import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -201,6 +204,47 @@ class ClusterReconcilerTest {
     }
     assertThat(world.calls).endsWith("s2:start", "s3:start");
     assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
+  }
+
+  /** Makes the journal unwritable, even for root: audit.jsonl becomes a directory. */
+  private void breakJournal() {
+    try {
+      Files.delete(journal.file());
+      Files.createDirectory(journal.file());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aJournalThatCannotBeWrittenEndsTheRecoveryFailedNotRecoveringForever() {
+    // observations 1-3 are the confirming polls, 4 the re-probe; from 5 on the plan runs, then it is verified
+    int recoveryObservations = 0;
+    for (int breakAt = 5; breakAt <= 30; breakAt++) {
+      world = null;
+      dir = dir.resolve("run-" + breakAt);
+      ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
+      int at = breakAt;
+      world.onObserve = n -> {
+        if (n == at) {
+          breakJournal();
+        }
+      };
+      tick(w);
+      tick(w);
+      ClusterReconciler.Tick third = tick(w);
+      if (world.observations < breakAt) { // the recovery ended before this observation: the journal never broke
+        recoveryObservations = world.observations;
+        assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
+        break;
+      }
+      assertThat(third.run()).as("journal broken at observation %d", at).isPresent();
+      assertThat(w.state().state()).as("journal broken at observation %d", at).isEqualTo(RecoveryState.FAILED);
+      assertThat(new RecoveryStatusStore(dir).load("dc1").orElseThrow().state()).isEqualTo(RecoveryState.FAILED);
+      assertThat(count("consul_watchdog_recoveries_failed")).isEqualTo(breakAt - 4);
+      assertThat(tick(w).decision().kind()).isNotEqualTo(Decision.Kind.RECOVER);
+    }
+    assertThat(recoveryObservations).as("the journal broke at every observation of a recovery").isGreaterThan(5);
   }
 
   /** A plan as the crashed watchdog journaled it. */
