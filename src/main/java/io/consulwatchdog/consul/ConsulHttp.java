@@ -88,6 +88,11 @@ public final class ConsulHttp implements AutoCloseable {
         .put(RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
   }
 
+  /** DELETEs a path and returns the answer; never throws. */
+  public EndpointResult delete(URI agent, String pathAndQuery) {
+    return execute(new Request.Builder().url(agent.toString() + pathAndQuery).delete(), null);
+  }
+
   /** Sends one request with the token; maps every failure onto a {@link Reachability}. */
   private EndpointResult execute(Request.Builder builder, Duration timeout) {
     Request request = builder.build();
