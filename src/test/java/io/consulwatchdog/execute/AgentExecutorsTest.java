@@ -37,7 +37,7 @@ class AgentExecutorsTest {
     try (ExecutorResources shared = new ExecutorResources()) {
       SshExecutorConfig ssh = new SshExecutorConfig("10.0.0.1", 22, "consul-watchdog", Path.of("/etc/k"),
           Optional.empty(), Path.of("/etc/known_hosts"), false, Duration.ofSeconds(5),
-          List.of("sudo", "-n", "systemctl", "stop", "consul"), List.of(), List.of(), List.of("sudo", "-n"));
+          List.of("sudo", "-n", "systemctl", "stop", "consul"), List.of(), List.of(), List.of("sudo", "-n"), "consul");
       assertThat(AgentExecutors.create("a", new LocalExecutorConfig(List.of("true"), List.of("true"), List.of()), shared))
           .isInstanceOf(LocalProcessExecutor.class);
       assertThat(AgentExecutors.create("b", new SystemdExecutorConfig("consul.service", "system", Optional.empty()),
@@ -57,6 +57,7 @@ class AgentExecutorsTest {
     assertThat(ex.describe(new Stop())).startsWith("systemd over D-Bus (system bus unix:path=/run/dbus/system_bus_socket): org.freedesktop.systemd1 "
         + "/org/freedesktop/systemd1 org.freedesktop.systemd1.Manager.StopUnit(\"consul.service\", \"replace\")");
     assertThat(ex.describe(new AgentOperation.ReadFile("/etc/consul.d/consul.hcl")))
-        .isEqualTo("local: read /etc/consul.d/consul.hcl as UTF-8 (at most 1048576 bytes)");
+        .isEqualTo("local: read /etc/consul.d/consul.hcl as UTF-8 (at most 1048576 bytes; refused if it is a symbolic"
+            + " link)");
   }
 }

@@ -17,6 +17,8 @@ import java.util.Optional;
 final class SshdLab implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   static final String PASSPHRASE = "correct horse battery staple";
+  /** The user file commands run as behind a prefix: nobody (uid 65534) stands in for consul. */
+  static final String FILE_OWNER = "nobody";
 
   final Path dir;
   final int port;
@@ -95,13 +97,23 @@ final class SshdLab implements AutoCloseable {
     LabProcesses.awaitPort("127.0.0.1", port, false, Duration.ofSeconds(5));
   }
 
-  /** An SSH executor config for this sshd with the given key, known_hosts and commands. */
+  /**
+   * An SSH executor config for this sshd with the given key, known_hosts and commands; file commands
+   * behind a prefix run as {@value #FILE_OWNER} (as they run as consul in production).
+   */
   SshExecutorConfig config(String keyName, Path knownHostsFile, boolean tofu, List<String> stop, List<String> start,
       List<String> restart, List<String> prefix) {
+    return config(System.getProperty("user.name"), keyName, knownHostsFile, tofu, stop, start, restart, prefix,
+        prefix.isEmpty() ? "" : FILE_OWNER);
+  }
+
+  /** An SSH executor config for this sshd logging in as the given user, with the given file owner. */
+  SshExecutorConfig config(String user, String keyName, Path knownHostsFile, boolean tofu, List<String> stop,
+      List<String> start, List<String> restart, List<String> prefix, String fileOwner) {
     Optional<Path> passphrase = keyName.equals("id_encrypted") ? Optional.of(dir.resolve("passphrase"))
         : Optional.empty();
-    return new SshExecutorConfig("127.0.0.1", port, System.getProperty("user.name"), dir.resolve(keyName), passphrase,
-        knownHostsFile, tofu, Duration.ofSeconds(10), stop, start, restart, prefix);
+    return new SshExecutorConfig("127.0.0.1", port, user, dir.resolve(keyName), passphrase, knownHostsFile, tofu,
+        Duration.ofSeconds(10), stop, start, restart, prefix, fileOwner);
   }
 
   private void keygen(String name, String type, String passphrase) throws IOException, InterruptedException {
