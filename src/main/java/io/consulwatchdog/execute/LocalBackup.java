@@ -148,7 +148,8 @@ final class LocalBackup {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes a tree without following links; nothing happens when it does not exist. */
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -95,10 +95,12 @@ final class RemoteReadiness implements OperationVisitor<Void> {
       String parent = parentOf(op.target());
       steps.add("n=$(" + own(List.of("du", "-s", "-B1", "--", op.source())) + " 2>/dev/null | cut -f1); a=$("
           + own(List.of("df", "-B1", "--output=avail", "--", parent)) + " 2>/dev/null | tail -n 1 | tr -d ' '); "
-          + "if [ -n \"$n\" ] && [ -n \"$a\" ] && [ \"$a\" -ge \"$n\" ]; then ok "
+          + "if [ -z \"$n\" ] || [ -z \"$a\" ]; then no " + quote(what + "cannot measure the size of " + op.source()
+              + " (du) or the free space on " + parent + " (df)") + "; "
+          + "elif [ \"$a\" -ge \"$n\" ]; then ok "
           + quote(what + "free space on " + parent + " >= size of " + op.source()) + "\" ($a >= $n bytes)\"; "
           + "else no " + quote(what + "not enough free space on " + parent + " for a copy of " + op.source())
-          + "\" (${a:-unknown} < ${n:-unknown} bytes)\"; fi;");
+          + "\" ($a < $n bytes)\"; fi;");
     }
     return null;
   }

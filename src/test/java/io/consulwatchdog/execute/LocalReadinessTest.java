@@ -9,18 +9,15 @@ import io.consulwatchdog.plan.AgentOperation.CheckReady;
 import io.consulwatchdog.plan.AgentOperation.EditFile;
 import io.consulwatchdog.plan.AgentOperation.MoveDirectory;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
-import io.consulwatchdog.plan.AgentOperation.RemoveFile;
-import io.consulwatchdog.plan.AgentOperation.Restart;
 import io.consulwatchdog.plan.AgentOperation.Start;
 import io.consulwatchdog.plan.AgentOperation.Stop;
 import io.consulwatchdog.plan.AgentOperation.WriteFile;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,14 +32,10 @@ class LocalReadinessTest {
   }
 
   private List<AgentOperation> recovery(Path data) {
-    Path raft = data.resolve("raft");
-    return List.of(new Stop(), new Start(), new Restart(),
-        new BackupDirectory(raft.toString(), data.resolve("raft.backup-r1").toString()),
-        new WriteFile(raft.resolve("peers.json").toString(), new byte[2], "0644"),
-        new RemoveFile(raft.resolve("peers.json").toString()),
-        new MoveDirectory(raft.toString(), data.resolve("raft.moved-r1").toString()),
-        new ReadFile(data.resolve("consul.hcl").toString()),
-        new EditFile(data.resolve("consul.hcl").toString(), "x", "y", "0640"));
+    List<AgentOperation> ops = new ArrayList<>(RecoveryOperations.of(data, "r1"));
+    ops.add(new ReadFile(data.resolve("consul.hcl").toString()));
+    ops.add(new EditFile(data.resolve("consul.hcl").toString(), "x", "y", "0640"));
+    return ops;
   }
 
   private Path readyDataDir() throws IOException {
@@ -56,7 +49,7 @@ class LocalReadinessTest {
   @Test
   void aReadyAgentPassesEveryCheckAndNothingChanges() throws Exception {
     Path data = readyDataDir();
-    List<String> before = snapshot(data);
+    List<String> before = TreeSnapshot.of(data);
     var ex = executor(List.of("/bin/true"), List.of("sh", "-c", "true"), List.of());
 
     ExecutionResult r = ex.run(new CheckReady(recovery(data)), TIMEOUT);
@@ -75,7 +68,7 @@ class LocalReadinessTest {
     assertThat(r.stdout()).containsPattern("ok: start: program sh is the executable file /\\S*/sh\n")
         .containsPattern("ok: backup-directory .*: free space on " + data + " \\(\\d+ bytes\\) >= size of "
             + data.resolve("raft") + " \\(5000 bytes\\)");
-    assertThat(snapshot(data)).isEqualTo(before);
+    assertThat(TreeSnapshot.of(data)).isEqualTo(before);
     assertThat(ex.describe(new CheckReady(List.of(new Stop())))).startsWith("local: check, changing nothing, that stop"
         + " can run: the program of each stop/start/restart argv resolves to an executable file");
   }
@@ -126,20 +119,6 @@ class LocalReadinessTest {
           + " cannot move it");
     } finally {
       Files.delete(other);
-    }
-  }
-
-  /** Every path under root with its type, size and modification time. */
-  private static List<String> snapshot(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.map(p -> {
-        try {
-          return p + " " + Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) + " " + Files.size(p) + " "
-              + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-          return p + " " + e;
-        }
-      }).sorted().toList();
     }
   }
 }

@@ -4,14 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.SshExecutorConfig;
 import io.consulwatchdog.plan.AgentOperation;
-import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
 import io.consulwatchdog.plan.AgentOperation.EditFile;
-import io.consulwatchdog.plan.AgentOperation.MoveDirectory;
-import io.consulwatchdog.plan.AgentOperation.RemoveFile;
-import io.consulwatchdog.plan.AgentOperation.Restart;
-import io.consulwatchdog.plan.AgentOperation.Start;
-import io.consulwatchdog.plan.AgentOperation.Stop;
-import io.consulwatchdog.plan.AgentOperation.WriteFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,13 +34,7 @@ class ShippedSudoersTest {
 
   /** The commands of the peers-json recovery, its undo and its preflight with the default ssh config. */
   static List<AgentOperation> recoveryOperations() {
-    String id = "20261125T211500Z-ab12";
-    List<AgentOperation> ops = List.of(new Stop(), new Start(), new Restart(),
-        new BackupDirectory("/opt/consul/raft", "/opt/consul/raft.backup-" + id),
-        new WriteFile("/opt/consul/raft/peers.json", new byte[0], "0644"),
-        new RemoveFile("/opt/consul/raft/peers.json"),
-        new MoveDirectory("/opt/consul/raft", "/opt/consul/raft.moved-" + id),
-        new MoveDirectory("/opt/consul/raft.moved-" + id, "/opt/consul/raft"));
+    List<AgentOperation> ops = RecoveryOperations.of(Path.of("/opt/consul"), "20261125T211500Z-ab12");
     List<AgentOperation> all = new ArrayList<>(ops);
     all.add(new AgentOperation.CheckReady(ops));
     return all;
