@@ -45,9 +45,9 @@ final class RemoteReadiness implements OperationVisitor<Void> {
 
   /** What the check line checks, for descriptions. */
   static String describe(SshExecutorConfig config, CheckReady op) {
-    return "check, changing nothing, with one command line, that " + Readiness.covered(op) + " can run: the"
-        + " login works; sudo -n -l for every command they run (file commands as " + owner(config) + "; a"
-        + " program without sudo must be found by command -v); as " + owner(config) + ", test -d, test ! -L and"
+    return "check, changing nothing, with one command line, that " + Readiness.covered(op) + " can run: the login"
+        + " works; for each command they run, sudo -n -l <argv> when it goes through sudo, else command -v for its"
+        + " program (file commands run as " + owner(config) + "); as " + owner(config) + ", test -d, test ! -L and"
         + " test -w on the directories they touch, du and df for a backup's space, df mount points for a move";
   }
 

@@ -7,9 +7,11 @@ import io.consulwatchdog.config.NoExecutorConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.SshExecutorConfig;
 import io.consulwatchdog.config.SystemdExecutorConfig;
+import io.consulwatchdog.plan.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation.CheckReady;
+import io.consulwatchdog.plan.AgentOperation.RemoveFile;
 import io.consulwatchdog.plan.AgentOperation.Restart;
 import io.consulwatchdog.plan.AgentOperation.Stop;
-import io.consulwatchdog.plan.AgentOperation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +31,11 @@ class AgentExecutorsTest {
       assertThat(r.success()).isFalse();
       assertThat(r.error()).isEqualTo("no executor configured for consul-3 (cannot restart)");
       assertThat(ex.describe(new Stop())).isEqualTo("nothing: no executor configured for consul-3 (stop would fail)");
+      ExecutionResult check = ex.run(new CheckReady(List.of(new Stop(),
+          new RemoveFile("/opt/consul/raft/peers.json"))), Duration.ofSeconds(1));
+      assertThat(check.success()).isFalse();
+      assertThat(check.error()).isEqualTo("check-ready: not ready: no executor configured for consul-3 (cannot stop,"
+          + " remove-file /opt/consul/raft/peers.json)");
     }
   }
 
@@ -47,6 +54,15 @@ class AgentExecutorsTest {
       assertThat(shared.ssh()).isSameAs(shared.ssh());
       assertThat(first.describe(new Stop()))
           .isEqualTo("ssh consul-watchdog@10.0.0.1:22: 'sudo' '-n' 'systemctl' 'stop' 'consul'");
+      assertThat(first.describe(new CheckReady(List.of(new Stop(), new RemoveFile("/opt/consul/raft/peers.json")))))
+          .isEqualTo("ssh consul-watchdog@10.0.0.1:22: check, changing nothing, with one command line, that stop,"
+              + " remove-file /opt/consul/raft/peers.json can run: the login works; for each command they run,"
+              + " sudo -n -l <argv> when it goes through sudo, else command -v for its program (file commands run as"
+              + " consul); as consul, test -d, test ! -L and test -w on the directories they touch, du and df for a"
+              + " backup's space, df mount points for a move");
+      assertThat(first.describe(new RemoveFile("/opt/consul/raft/peers.json"))).isEqualTo("ssh"
+          + " consul-watchdog@10.0.0.1:22: 'sudo' '-n' '-u' 'consul' 'rm' '-f' '--' '/opt/consul/raft/peers.json' &&"
+          + " echo 'removed /opt/consul/raft/peers.json (if it was there)'");
     }
   }
 
