@@ -103,7 +103,7 @@ public final class LocalFiles {
         try {
           dir.rename(temporary, dir, name);
         } catch (IOException e) {
-          dir.delete(temporary);
+          deleteQuietly(dir, temporary, e);
           throw e;
         }
         dir.fsync();
@@ -142,9 +142,18 @@ public final class LocalFiles {
           dir.setOwner(temporary, owner.owner(), owner.group());
         }
       } catch (IOException | RuntimeException e) {
-        dir.delete(temporary);
+        deleteQuietly(dir, temporary, e);
         throw e;
       }
+    }
+  }
+
+  /** Removes our temporary file after a failure; a failure to remove it is kept with the first one. */
+  private static void deleteQuietly(LocalDirectory dir, String temporary, Exception cause) {
+    try {
+      dir.delete(temporary);
+    } catch (IOException e) {
+      cause.addSuppressed(e);
     }
   }
 
