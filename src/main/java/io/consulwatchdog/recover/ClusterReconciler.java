@@ -203,8 +203,7 @@ public final class ClusterReconciler {
       String undone = runner.undo(plan, unfinished.get().ranOrStarted());
       RunResult interrupted = new RunResult(true, Optional.empty(), "interrupted by a watchdog restart; " + undone,
           Duration.ZERO);
-      finishRecovery(plan, interrupted); // SUCCEEDED only if the cluster has a leader now, else FAILED
-      return Optional.of(interrupted);
+      return Optional.of(finishRecovery(plan, interrupted)); // SUCCEEDED only with a leader now, else FAILED
     }
     UnfinishedRecovery.ResumePoint point = unfinished.get().resumePoint();
     EffectiveMode now = mode.get();
@@ -262,8 +261,8 @@ public final class ClusterReconciler {
         });
   }
 
-  /** Verifies a finished run, journals and counts the outcome, and moves to COOLDOWN, FAILED or ESCALATED. */
-  private void finishRecovery(RecoveryPlan plan, RunResult run) {
+  /** Verifies a finished run, journals and counts its outcome, moves to COOLDOWN, FAILED or ESCALATED, and returns how it ended. */
+  private RunResult finishRecovery(RecoveryPlan plan, RunResult run) {
     boolean succeeded = run.succeeded();
     String reason = run.reason();
     if (succeeded) {
@@ -285,6 +284,7 @@ public final class ClusterReconciler {
     if (next.state() == RecoveryState.ESCALATED) {
       metrics.escalated(cluster.name());
     }
+    return new RunResult(succeeded, run.failedStep(), reason, run.took());
   }
 
   /** Adopts the next status; logs and persists it when it differs from the current one. */
