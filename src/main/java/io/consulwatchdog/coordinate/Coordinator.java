@@ -78,17 +78,21 @@ public final class Coordinator implements AutoCloseable {
   public static Coordinator create(CoordinationConfig config, List<String> clusters, WatchdogMetrics metrics,
       Supplier<Set<String>> watchedNodeIds) {
     String instance = config.instanceName().orElseGet(Coordinator::defaultInstanceName);
-    StoreEndpoints endpoints = new StoreEndpoints(config.addresses(),
-        new ConsulHttp(config.requestTimeout(), config.token(), config.tls()));
-    LockStore store = CoordinationConfig.ETCD.equals(config.type())
-        ? new EtcdLockStore(endpoints, config.ttl(), config.lockDelay(), System::nanoTime)
-        : new ConsulLockStore(endpoints, instance, config.ttl(), config.lockDelay());
-    Coordinator coordinator = new Coordinator(config, store, instance, System::nanoTime, metrics, clusters,
-        watchedNodeIds);
+    Coordinator coordinator = new Coordinator(config, storeFor(config, instance, System::nanoTime), instance,
+        System::nanoTime, metrics, clusters, watchedNodeIds);
     log.info("Coordination through {} at {} as {}: session/lease TTL {} s, lock-delay {} ms, locks under {}/lock/",
         config.type(), config.addresses(), instance, config.ttl().toSeconds(), config.lockDelay().toMillis(),
         config.keyPrefix());
     return coordinator;
+  }
+
+  /** The lock store of the configured engine, as the named instance. */
+  static LockStore storeFor(CoordinationConfig config, String instance, LongSupplier nanoTime) {
+    StoreEndpoints endpoints = new StoreEndpoints(config.addresses(),
+        new ConsulHttp(config.requestTimeout(), config.token(), config.tls()));
+    return CoordinationConfig.ETCD.equals(config.type())
+        ? new EtcdLockStore(endpoints, config.ttl(), config.lockDelay(), nanoTime)
+        : new ConsulLockStore(endpoints, instance, config.ttl(), config.lockDelay());
   }
 
   /** The host name and PID: distinct for each watchdog, also for several on one host. */
@@ -122,7 +126,10 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
-  /** One round: checks the store is no watched cluster, renews the session when due, tries each lock not held. */
+  /**
+   * One round: checks the store is no watched cluster, renews the session when due, tries each lock not held and
+   * reads back each lock held (so a lost store or lock is noticed within a round).
+   */
   synchronized void round() {
     long now = nanoTime.getAsLong();
     try {
@@ -136,6 +143,8 @@ public final class Coordinator implements AutoCloseable {
       for (ClusterLock lock : locks.values()) {
         if (!lock.held) {
           tryAcquire(lock);
+        } else if (!store.holds(lockKey(lock.cluster), lock.token)) {
+          lock.lost("the store no longer shows it held with token " + lock.token);
         }
       }
       becameAvailable();
@@ -257,7 +266,7 @@ public final class Coordinator implements AutoCloseable {
       throw new ActorLease.LeaseLostException("the session or lease was not renewed within its TTL");
     }
     try {
-      String json = JsonMapper.compact().writeValueAsString(progress);
+      String json = JsonMapper.compact().writerFor(EVENTS).writeValueAsString(progress);
       if (!store.putIfHolding(lockKey(cluster), lock.token, progressKey(cluster), json)) {
         lock.lost("a write guarded by it was refused");
         throw new ActorLease.LeaseLostException("the store refused the write: the lock is no longer held");
