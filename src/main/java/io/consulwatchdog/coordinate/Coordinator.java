@@ -44,11 +44,12 @@ public final class Coordinator implements AutoCloseable {
   private final Supplier<Set<String>> watchedNodeIds;
   private final Map<String, ClusterLock> locks = new LinkedHashMap<>();
   private final ScheduledExecutorService rounds;
-  private long validUntil;
+  // written by the rounds, fences and shares (synchronized); read without the lock by standing() and status()
+  private volatile long validUntil;
   private long lastRenewal;
   private boolean renewedOnce;
-  private String unavailable = "not connected yet";
-  private String identityProblem;
+  private volatile String unavailable = "not connected yet";
+  private volatile String identityProblem;
   private Set<String> storeNodeIds;
 
   Coordinator(CoordinationConfig config, LockStore store, String instance, LongSupplier nanoTime,
@@ -214,17 +215,17 @@ public final class Coordinator implements AutoCloseable {
     locks.values().forEach(l -> metrics.coordination(l.cluster, available, l.held && now < validUntil));
   }
 
-  /** Where this watchdog stands for the cluster now, from the last round's knowledge. */
-  synchronized ActorLease.Standing standing(String cluster) {
+  /** Where this watchdog stands for the cluster now, from the last round's knowledge (never waits for a round). */
+  ActorLease.Standing standing(String cluster) {
     ClusterLock lock = lock(cluster);
-    if (identityProblem != null) {
-      return new ActorLease.Standing.Unavailable(identityProblem);
+    String refused = identityProblem;
+    String down = unavailable;
+    if (refused != null || down != null) {
+      return new ActorLease.Standing.Unavailable(refused != null ? refused : down);
     }
-    if (unavailable != null) {
-      return new ActorLease.Standing.Unavailable(unavailable);
-    }
+    long token = lock.token;
     if (lock.held) {
-      return nanoTime.getAsLong() < validUntil ? new ActorLease.Standing.Holding(OptionalLong.of(lock.token))
+      return nanoTime.getAsLong() < validUntil ? new ActorLease.Standing.Holding(OptionalLong.of(token))
           : new ActorLease.Standing.Unavailable("the session or lease was not renewed within its TTL");
     }
     return new ActorLease.Standing.Standby(lock.holder);
@@ -299,7 +300,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /** What /health shows for a cluster: this watchdog's name and standing, the holder, the token. */
-  public synchronized Map<String, Object> status(String cluster) {
+  public Map<String, Object> status(String cluster) {
     ClusterLock lock = lock(cluster);
     Map<String, Object> out = new LinkedHashMap<>();
     ActorLease.Standing standing = standing(cluster);
@@ -360,9 +361,9 @@ public final class Coordinator implements AutoCloseable {
   /** The lock of one cluster as this watchdog knows it. */
   private static final class ClusterLock {
     final String cluster;
-    boolean held;
-    long token;
-    Optional<String> holder = Optional.empty();
+    volatile boolean held;
+    volatile long token;
+    volatile Optional<String> holder = Optional.empty();
 
     ClusterLock(String cluster) {
       this.cluster = cluster;

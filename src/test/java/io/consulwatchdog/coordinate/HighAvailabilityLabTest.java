@@ -101,6 +101,17 @@ class HighAvailabilityLabTest {
     await("normal again: the store available to every watchdog").atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(500)).until(() -> watchdogs.stream().allMatch(w -> w.metrics()
             .contains("consul_watchdog_coordination_available{cluster=\"" + cluster + "\"} 1")));
+
+    // the holder dies (SIGKILL): one standby takes the lock once Consul ends the session (<= 2 x TTL) plus lock-delay
+    ChildWatchdog holder = watchdogs.stream().filter(w -> w.holds(cluster)).findFirst().orElseThrow();
+    assertThat(holder.metrics()).contains("consul_watchdog_coordination_lock_held{cluster=\"" + cluster + "\"} 1");
+    long killed = System.nanoTime();
+    holder.kill();
+    List<ChildWatchdog> standbys = watchdogs.stream().filter(w -> w != holder).toList();
+    await("a standby takes over").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
+        .until(() -> standbys.stream().filter(w -> w.holds(cluster)).count() == 1);
+    System.out.printf("consul store: a standby holds the lock %.1f s after the holder was SIGKILLed (ttl 10 s, "
+        + "lock-delay 1 s)%n", (System.nanoTime() - killed) / 1e9);
   }
 
   @Test
