@@ -74,12 +74,26 @@ public final class RecoveryBenchmark {
             sec(RunSample.between(r.detected(), r.recoveryStarted())),
             sec(RunSample.between(r.detected(), r.actingPoll())),
             sec(RunSample.between(r.recoveryStarted(), r.writable())), sec(r.writable()), sec(r.votersBack()),
-            sec(r.redundancyGauge()));
-    String steps = r.steps().isEmpty() ? "" : "; " + r.strategy() + " steps: " + r.steps().stream()
-        .map(st -> st.kind() + " " + st.millis() + " ms").collect(Collectors.joining(", "));
+            sec(r.redundancyGauge())) + String.format(", a poll while stuck %s", sec(r.stuckPoll()));
+    String steps = r.steps().isEmpty() ? "" : "; " + r.strategy() + " steps: " + stepsInOrder(r.steps());
     return (r.healed(ScenarioRun.KEYS) ? "healed: " : "FAILED: " + r.failure().orElse("keys lost") + "; ")
         + times + ", keys " + r.keysIntact() + "/" + ScenarioRun.KEYS + steps
         + (r.verdicts().isEmpty() ? "" : "; verdicts: " + String.join(", ", r.verdicts()));
+  }
+
+  /** The steps in plan order, a run of steps of one kind shown once with its count and total time. */
+  private static String stepsInOrder(List<RunSample.StepTime> steps) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < steps.size(); ) {
+      String kind = steps.get(i).kind();
+      int n = 0;
+      long millis = 0;
+      for (; i < steps.size() && steps.get(i).kind().equals(kind); i++, n++) {
+        millis += steps.get(i).millis();
+      }
+      parts.add(kind + (n > 1 ? " ×" + n : "") + " " + millis + " ms");
+    }
+    return String.join(", ", parts);
   }
 
   private static String sec(OptionalDouble d) {

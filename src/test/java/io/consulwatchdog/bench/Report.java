@@ -23,7 +23,8 @@ final class Report {
       new Phase("recovery start → writable leader", s -> RunSample.between(s.recoveryStarted(), s.writable())),
       new Phase("**outage → writable leader**", RunSample::writable),
       new Phase("outage → every voter back", RunSample::votersBack),
-      new Phase("watchdog's redundancy gauge (from recovery start)", RunSample::redundancyGauge));
+      new Phase("watchdog's redundancy gauge (from recovery start)", RunSample::redundancyGauge),
+      new Phase("one poll of the stuck cluster (the loop's observe)", RunSample::stuckPoll));
 
   private final Map<Scenario, List<RunSample>> samples;
   private final int keys;
@@ -96,14 +97,18 @@ final class Report {
       return "no healed run";
     }
     List<String> parts = new ArrayList<>();
-    byKind.forEach((kind, secs) -> parts.add(String.format("%s %.1f s", kind, median(secs))));
+    byKind.forEach((kind, secs) -> parts.add(String.format("%s %.1f s", kind, middle(secs))));
     String strategy = runs.get(0).strategy();
     return strategy + ": " + String.join(", ", parts);
   }
 
   static OptionalDouble median(List<RunSample> runs, Function<RunSample, OptionalDouble> phase) {
-    List<Double> values = values(runs, phase);
-    return values.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(median(values));
+    return median(values(runs, phase));
+  }
+
+  /** The median of the values, empty when there are none. */
+  static OptionalDouble median(List<Double> values) {
+    return values.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(middle(values));
   }
 
   private static String cell(List<RunSample> runs, Function<RunSample, OptionalDouble> phase) {
@@ -111,7 +116,7 @@ final class Report {
     if (values.isEmpty()) {
       return "–";
     }
-    return String.format("%.1f s / %.1f s", median(values), values.get(values.size() - 1));
+    return String.format("%.1f s / %.1f s", middle(values), values.get(values.size() - 1));
   }
 
   private static List<Double> values(List<RunSample> runs, Function<RunSample, OptionalDouble> phase) {
@@ -119,7 +124,7 @@ final class Report {
         .sorted(Comparator.naturalOrder()).toList();
   }
 
-  private static double median(List<Double> values) {
+  private static double middle(List<Double> values) {
     List<Double> v = values.stream().sorted().toList();
     int n = v.size();
     return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;

@@ -16,6 +16,7 @@ import java.util.OptionalDouble;
  * @param votersBack every expected server a voter of the leader's configuration, hearing it ({@link VoterWatch})
  * @param redundancyGauge the watchdog's own consul_watchdog_last_recovery_redundancy_restored_seconds
  *     (from the recovery's start), if it set it
+ * @param stuckPoll the median time one poll (observe) of the stuck cluster took, before the recovery
  * @param keysIntact keys written before the outage that read back unchanged after it (-1: not readable)
  * @param strategy the strategy the watchdog ran ("" for the floor or when none ran)
  * @param steps each plan step's kind and duration in ms, from the audit journal, in plan order
@@ -23,7 +24,7 @@ import java.util.OptionalDouble;
  * @param failure why the run did not heal, if it did not
  */
 record RunSample(OptionalDouble detected, OptionalDouble actingPoll, OptionalDouble recoveryStarted, OptionalDouble writable,
-    OptionalDouble votersBack, OptionalDouble redundancyGauge, long keysIntact, String strategy,
+    OptionalDouble votersBack, OptionalDouble redundancyGauge, OptionalDouble stuckPoll, long keysIntact, String strategy,
     List<StepTime> steps, List<String> verdicts, Optional<String> failure) {
 
   /** One plan step's kind and how long it took. */
@@ -37,7 +38,7 @@ record RunSample(OptionalDouble detected, OptionalDouble actingPoll, OptionalDou
   /** A run that failed before it measured anything (the lab did not start, an exception). */
   static RunSample failedBefore(String why) {
     return new RunSample(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-        OptionalDouble.empty(), OptionalDouble.empty(), -1, "", List.of(), List.of(), Optional.of(why));
+        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), -1, "", List.of(), List.of(), Optional.of(why));
   }
 
   /** b - a when both happened. */

@@ -88,7 +88,7 @@ final class ScenarioRun {
       long intact = intactKeys(lab, written);
       List<RunSample.StepTime> steps = new ArrayList<>();
       String strategy = scenario.floor() ? "" : journaledSteps(stateDir, lab, steps);
-      return new RunSample(m.detected, m.actingPoll, m.started, m.writable, m.voters, m.gauge, intact, strategy, steps, m.verdicts,
+      return new RunSample(m.detected, m.actingPoll, m.started, m.writable, m.voters, m.gauge, m.stuckPoll, intact, strategy, steps, m.verdicts,
           m.failure);
     } finally {
       deleteTree(stateDir);
@@ -97,7 +97,7 @@ final class ScenarioRun {
 
   /** The timings of one run (seconds from the outage) and why it failed, if it did. */
   private record Measured(OptionalDouble detected, OptionalDouble actingPoll, OptionalDouble started, OptionalDouble writable,
-      OptionalDouble voters, OptionalDouble gauge, List<String> verdicts, Optional<String> failure) {}
+      OptionalDouble voters, OptionalDouble gauge, OptionalDouble stuckPoll, List<String> verdicts, Optional<String> failure) {}
 
   private Measured watched(TestLabCluster lab, Path stateDir) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -152,7 +152,7 @@ final class ScenarioRun {
           return new Measured(ticks.detected().secondsSince(outage), ticks.actingTickBegan().secondsSince(outage),
               firstCall.secondsSince(outage),
               probe.writable().secondsSince(outage), voters.allVoters().secondsSince(outage), gauge(registry),
-              ticks.trace(), failure);
+              Report.median(ticks.stuckPolls()), ticks.trace(), failure);
         }
       } finally {
         stopping.set(true); // a recovery still running (a failed run) stops before its next step and undoes
@@ -176,7 +176,7 @@ final class ScenarioRun {
         failure = Optional.of("no writable leader with every voter within " + HEAL_LIMIT.toSeconds() + " s");
       }
       return new Measured(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.of(0), probe.writable().secondsSince(start),
-          voters.allVoters().secondsSince(start), OptionalDouble.empty(), List.of(), failure);
+          voters.allVoters().secondsSince(start), OptionalDouble.empty(), OptionalDouble.empty(), List.of(), failure);
     }
   }
 
@@ -206,7 +206,8 @@ final class ScenarioRun {
 
   private static Measured failed(String why) {
     return new Measured(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), List.of(), Optional.of(why));
+        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), List.of(),
+        Optional.of(why));
   }
 
   /** The first non-dry-run plan's steps with their journaled durations; returns its strategy ("" if none). */

@@ -21,6 +21,7 @@ final class TickRecorder {
   private volatile Optional<RunResult> firstRun = Optional.empty();
   private volatile String lastVerdict = "no poll yet";
   private final List<String> trace = new ArrayList<>();
+  private final List<Double> stuckPolls = new ArrayList<>();
   private String lastTraced = "";
   private long armedAt;
 
@@ -43,6 +44,9 @@ final class TickRecorder {
     }
     if (armed && code.needsRecovery()) {
       detected.mark();
+      if (tick.run().isEmpty()) {
+        stuckPolls.add(tick.poll().snapshot().took().toNanos() / 1e9);
+      }
     }
     if (armed && tick.run().isPresent() && firstRun.isEmpty()) {
       firstRun = tick.run();
@@ -55,6 +59,11 @@ final class TickRecorder {
   synchronized void arm() {
     armedAt = System.nanoTime();
     armed = true;
+  }
+
+  /** How long each poll that found the cluster stuck took (the loop's own observe), in seconds. */
+  synchronized List<Double> stuckPolls() {
+    return List.copyOf(stuckPolls);
   }
 
   /** Each change of verdict after the outage, as "seconds since the outage" and the code/cause, in order. */
