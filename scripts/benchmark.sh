@@ -4,8 +4,8 @@
 # RUNS per scenario (default 5); scenarios (default all): floor-3 floor-5 replace-majority-3
 # replace-majority-5 kill-all-3 kill-two-3. Builds what it needs (Maven, the Consul binary), prints each run
 # as it ends, then Markdown tables of median / max per phase and the ratios to the floor.
-# Every run is bounded (a run not healed 120 s after its outage counts as failed); runs take about
-# 40 s each. The watchdog's and the lab's log lines go to target/benchmark.log.
+# Every run is bounded (a run not healed 120 s after its outage counts as failed); a run takes 5-25 s,
+# RUNS=5 about 7 minutes. The watchdog's and the lab's log lines go to target/benchmark.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
