@@ -95,7 +95,7 @@ public final class Demo {
     this(scenario, Settings.demo(), outputDir, out);
   }
 
-  /** A demo with explicit settings (the benchmark's). */
+  /** A demo with explicit settings (cluster size, stuck-after, confirmation). */
   public Demo(DemoScenario scenario, Settings settings, Path outputDir, PrintWriter out) {
     this.scenario = scenario;
     this.settings = settings;
