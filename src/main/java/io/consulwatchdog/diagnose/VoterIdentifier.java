@@ -151,13 +151,18 @@ final class VoterIdentifier {
         ? "gossip says it is alive" : "no live server's gossip knows it and it did not refuse the connection";
   }
 
-  /** The most hopeful gossip status live servers report for a configured server (alive wins), if any knows it. */
+  /**
+   * The most hopeful gossip status live servers report for a configured server (alive wins), if any knows it.
+   * An "alive" whose raft port (as gossip gives it) refused a connection at this poll counts as failed: gossip
+   * has not noticed yet that the server died.
+   */
   private Optional<Integer> gossipStatus(ServerObservation s) {
     List<String> addresses = snapshot.addressesOf(s.name());
     return reachable.stream()
         .flatMap(r -> r.members().orElse(List.of()).stream())
         .filter(m -> m.name().equals(s.name()) || addresses.contains(m.address()))
-        .map(Member::status)
+        .map(m -> m.alive() && snapshot.raftPortRefused().contains(m.nodeId().toLowerCase()) ? Member.FAILED
+            : m.status())
         .min(Comparator.naturalOrder());
   }
 

@@ -6,6 +6,7 @@ import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.observe.ServerObservation;
 import io.consulwatchdog.plan.Step.StartAgent;
+import io.consulwatchdog.plan.Step.StartAgents;
 import io.consulwatchdog.plan.Step.VerifyWritable;
 import io.consulwatchdog.plan.Step.WaitForLeader;
 import io.consulwatchdog.plan.Step.WaitForServerUp;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts the configured servers that do not answer, one at a time, each followed by a wait for it; then
+ * Starts the configured servers that do not answer, all at once, then waits for each to answer; then
  * waits for a leader and verifies a consistent write and read (the return of every voter is watched
  * afterwards, as DEGRADED turning HEALTHY). Cures VOTERS_DOWN: a server restarted with its data dir
  * rejoins by itself, even on a new address (raft protocol 3 tracks servers by node ID).
@@ -50,10 +51,10 @@ public final class RestartDownServers implements Strategy {
     }
     Duration settle = r.cluster().recovery().settleTimeout();
     List<Step> steps = new ArrayList<>();
-    for (ServerConfig s : down) {
-      steps.add(new StartAgent(s.name(), AGENT_TIMEOUT));
-      steps.add(new WaitForServerUp(s.name(), settle));
-    }
+    // Starting is not destructive: every down server starts at once, as an operator would, then each is awaited.
+    steps.add(down.size() == 1 ? new StartAgent(down.get(0).name(), AGENT_TIMEOUT)
+        : new StartAgents(down.stream().map(ServerConfig::name).toList(), AGENT_TIMEOUT));
+    down.forEach(s -> steps.add(new WaitForServerUp(s.name(), settle)));
     steps.add(new WaitForLeader(settle));
     steps.add(new VerifyWritable(Step.VERIFY_KEY_PREFIX + r.recoveryId(), settle));
     return Attempt.plan(steps, "start " + String.join(", ", down.stream().map(ServerConfig::name).toList()));

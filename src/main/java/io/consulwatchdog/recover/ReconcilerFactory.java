@@ -39,8 +39,8 @@ public record ReconcilerFactory(ClusterObserver observer, Function<ServerConfig,
     LeaderRead leaderRead, Path stateDir, WatchdogMetrics metrics, Clock clock, Diagnoser diagnoser,
     Sleeper sleeper, Duration pollDuringRecovery, boolean lookOnly, BooleanSupplier stopping) {
 
-  /** Time between polls of the wait and verify steps of a running plan. */
-  public static final Duration POLL_DURING_RECOVERY = Duration.ofSeconds(1);
+  /** Time between polls of the wait and verify steps of a running plan (a recovery is short and watched closely). */
+  public static final Duration POLL_DURING_RECOVERY = Duration.ofMillis(250);
 
   /** A factory with the real diagnosis, real sleeps and one poll a second during recoveries. */
   public static ReconcilerFactory standard(ClusterObserver observer, Function<ServerConfig, AgentExecutor> executors,

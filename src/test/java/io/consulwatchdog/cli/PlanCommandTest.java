@@ -90,8 +90,8 @@ class PlanCommandTest {
     String out = run(0, "--config", config("dry-run").toString(), "dc1");
     assertThat(out).contains("cluster dc1: QUORUM_LOST (VOTERS_DOWN)")
         .contains("strategy restart-down-servers")
-        .contains("   1. start agent s2")
-        .contains("   3. start agent s3")
+        .contains("   1. start agents s2, s3 together")
+        .contains("   2. wait up to")
         .contains("   1. via: would run systemctl start consul")
         .contains("mode dry-run: the daemon logs this plan and runs nothing");
     assertThat(executed).isEmpty();

@@ -171,6 +171,21 @@ class ClusterDiagnoserTest {
   }
 
   @Test
+  void twoServersJustKilledAreConfirmedDownWhenTheirRaftPortsRefuseThoughGossipStillCallsThemAlive() {
+    Member[] gossip = {member("s1", 1, Member.ALIVE), member("s2", 2, Member.ALIVE), member("s3", 3, Member.ALIVE)};
+    ClusterSnapshot s = snapshot(NOW,
+        server("s1", 1).state("Candidate").lastContact("1s").configuration(THREE).members(gossip),
+        server("s2", 2).unreachable(Reachability.REFUSED),
+        server("s3", 3).unreachable(Reachability.REFUSED));
+    assertThat(diagnose(s).code()).isEqualTo(DiagnosisCode.UNOBSERVABLE);
+    ClusterSnapshot probed = new ClusterSnapshot(s.cluster(), s.observedAt(), s.monotonicNanos(), s.took(),
+        s.servers(), s.addresses(), Set.of("id-s2", "id-s3"));
+    Verdict v = diagnose(probed);
+    assertThat(v.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
+    assertThat(v.cause()).isEqualTo(LeaderlessCause.VOTERS_DOWN);
+  }
+
+  @Test
   void aVoterGossipCallsAliveIsNeverGone() {
     // s2 was removed from the inventory, but a live server's gossip says it is alive: it may be running
     Member[] gossip = {member("s1", 1, Member.ALIVE), member("s2", 2, Member.ALIVE), member("s3", 3, Member.FAILED)};
