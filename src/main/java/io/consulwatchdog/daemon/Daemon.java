@@ -11,6 +11,7 @@ import io.consulwatchdog.execute.ExecutorResources;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
 import io.consulwatchdog.metrics.WatchdogMetrics;
+import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.observe.TopologyStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -18,9 +19,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,11 @@ public final class Daemon implements AutoCloseable {
 
   /** Starts watching every cluster of the config. */
   public static Daemon start(WatchdogConfig config) throws Exception {
+    return start(config, TickListener.NONE);
+  }
+
+  /** Starts watching every cluster of the config, telling the listener how each tick ran. */
+  public static Daemon start(WatchdogConfig config, TickListener ticks) throws Exception {
     Files.createDirectories(config.stateDir());
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -77,20 +87,34 @@ public final class Daemon implements AutoCloseable {
     PollScheduler scheduler = new PollScheduler(config.clusters().size());
     for (Map.Entry<String, ClusterReconciler> w : watches.entrySet()) {
       ClusterConfig cluster = config.cluster(w.getKey()).orElseThrow();
-      scheduler.schedule(cluster.name(), cluster.pollInterval(), firstResumeThenTick(w.getValue()));
+      scheduler.schedule(cluster.name(), cluster.pollInterval(),
+          firstResumeThenTick(cluster.name(), w.getValue(), clock, ticks));
     }
     scheduler.start();
     return new Daemon(config, observer, executors, scheduler, status, watches);
   }
 
-  /** The cluster's job: the first run finishes (or safely ends) a recovery a previous run left open. */
-  private static Runnable firstResumeThenTick(ClusterReconciler watch) {
-    java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
-    return () -> {
-      if (resumed.compareAndSet(false, true)) {
-        watch.resumeUnfinished();
+  /**
+   * The cluster's job: the first run finishes (or safely ends) a recovery a previous run left open; every
+   * run is timed for the listener.
+   */
+  private static PollScheduler.ScheduledTick firstResumeThenTick(String cluster, ClusterReconciler watch,
+      Clock clock, TickListener ticks) {
+    AtomicBoolean resumed = new AtomicBoolean();
+    return scheduledAt -> {
+      Instant started = clock.instant();
+      long startNanos = System.nanoTime();
+      try {
+        if (resumed.compareAndSet(false, true)) {
+          watch.resumeUnfinished();
+        }
+        watch.tick();
+      } finally {
+        Optional<Duration> poll = Optional.ofNullable(watch.lastSnapshot())
+            .filter(s -> !s.observedAt().isBefore(started)).map(ClusterSnapshot::took);
+        ticks.ticked(new TickTiming(cluster, scheduledAt, started,
+            Duration.ofNanos(System.nanoTime() - startNanos), poll));
       }
-      watch.tick();
     };
   }
 

@@ -1,7 +1,9 @@
 package io.consulwatchdog.daemon;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Properties;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -35,13 +37,20 @@ public final class PollScheduler implements AutoCloseable {
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
     scheduler = new StdSchedulerFactory(p).getScheduler();
-    scheduler.getContext().put(TICKS, new java.util.concurrent.ConcurrentHashMap<String, Runnable>());
+    scheduler.getContext().put(TICKS, new ConcurrentHashMap<String, ScheduledTick>());
+  }
+
+  /** A cluster's tick; told when the schedule wanted it to start, so that lateness can be measured. */
+  @FunctionalInterface
+  public interface ScheduledTick {
+    /** Runs the tick that was scheduled for the given instant. */
+    void run(Instant scheduledAt);
   }
 
   /** Schedules a cluster's tick every interval, starting now. */
   @SuppressWarnings("unchecked")
-  public void schedule(String cluster, Duration interval, Runnable tick) throws SchedulerException {
-    ((Map<String, Runnable>) scheduler.getContext().get(TICKS)).put(cluster, tick);
+  public void schedule(String cluster, Duration interval, ScheduledTick tick) throws SchedulerException {
+    ((Map<String, ScheduledTick>) scheduler.getContext().get(TICKS)).put(cluster, tick);
     scheduler.scheduleJob(
         JobBuilder.newJob(TickJob.class).withIdentity(cluster, "clusters").usingJobData("cluster", cluster).build(),
         TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").startNow()
@@ -73,8 +82,8 @@ public final class PollScheduler implements AutoCloseable {
     public void execute(JobExecutionContext context) {
       String cluster = context.getMergedJobDataMap().getString("cluster");
       try {
-        Map<String, Runnable> ticks = (Map<String, Runnable>) context.getScheduler().getContext().get(TICKS);
-        ticks.get(cluster).run();
+        Map<String, ScheduledTick> ticks = (Map<String, ScheduledTick>) context.getScheduler().getContext().get(TICKS);
+        ticks.get(cluster).run(context.getScheduledFireTime().toInstant());
       } catch (RuntimeException | SchedulerException e) {
         log.error("Tick of cluster {} failed: {}", cluster, e.toString(), e);
       }

@@ -66,6 +66,19 @@ class CaptureFixturesTest {
     captureReplaced(5, 3, "five-three-replaced");
   }
 
+  /** Five healthy servers: the answers the scale benchmark's agent simulator replays (see bench.AgentSimulator). */
+  @Test
+  @Order(4)
+  void fiveHealthy() {
+    try (LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(5).withNamePrefix("consul"))) {
+      lab.awaitLeader(LEADER_TIMEOUT);
+      lab.putKeys("fixture", 20);
+      pause(Duration.ofSeconds(3));
+      lab.awaitLeader(LEADER_TIMEOUT);
+      capture(lab, "five-healthy");
+    }
+  }
+
   private void captureReplaced(int servers, int replaced, String state) {
     try (LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(servers).withNamePrefix("consul"))) {
       lab.awaitLeader(LEADER_TIMEOUT);

@@ -1,0 +1,103 @@
+package io.consulwatchdog.bench;
+
+import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.ConfigLoader;
+import io.consulwatchdog.config.Durations;
+import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.daemon.Daemon;
+import io.consulwatchdog.daemon.TickTiming;
+import io.consulwatchdog.diagnose.Verdict;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One real daemon (daemon.Daemon, detect-only) watching every cluster of a config, usually the agent
+ * simulator's 50 clusters x 5 agents, for a fixed time; prints polls/s, tick lateness, poll and tick
+ * durations, missed ticks, RSS, CPU and threads of this process.
+ *
+ * <p>Run with {@code scripts/scale-benchmark.sh [SECONDS]}, which starts the simulator as another
+ * process and runs this with the launcher's JVM options. It prints numbers; it asserts nothing.
+ */
+public final class ScaleBenchmark {
+  private ScaleBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    BenchArgs a = new BenchArgs(args, Map.of("config", "", "duration", "60s"));
+    WatchdogConfig config = new ConfigLoader().load(a.path("config"));
+    Duration duration = a.duration("duration");
+    Queue<TickTiming> ticks = new ConcurrentLinkedQueue<>();
+
+    Instant daemonStart = Instant.now();
+    double cpuAtStart = ProcessStats.cpuSeconds();
+    double maxRss = 0;
+    int maxThreads = 0;
+    List<Optional<Verdict>> verdicts = new ArrayList<>();
+    Instant end;
+    try (Daemon daemon = Daemon.start(config, ticks::add)) {
+      long deadline = System.nanoTime() + duration.toNanos();
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        maxRss = Math.max(maxRss, ProcessStats.rssMib());
+        maxThreads = Math.max(maxThreads, ProcessStats.threads());
+      }
+      end = Instant.now();
+      config.clusters().forEach(c -> verdicts.add(daemon.latest(c.name())));
+    }
+    double cpu = ProcessStats.cpuSeconds();
+    report(config, duration, daemonStart, end, List.copyOf(ticks), verdicts, cpuAtStart, cpu, maxRss, maxThreads);
+  }
+
+  private static void report(WatchdogConfig config, Duration duration, Instant daemonStart, Instant end,
+      List<TickTiming> ticks, List<Optional<Verdict>> verdicts, double cpuAtStart, double cpu, double maxRss,
+      int maxThreads) {
+    int agents = config.clusters().stream().mapToInt(c -> c.servers().size()).sum();
+    Duration interval = config.clusters().get(0).pollInterval();
+    TickStats total = new TickStats(0, 0, 0, 0);
+    Duration maxGap = Duration.ZERO;
+    for (ClusterConfig c : config.clusters()) {
+      List<TickTiming> own = ticks.stream().filter(t -> t.cluster().equals(c.name())).toList();
+      TickStats s = TickStats.of(own, c.pollInterval(), daemonStart, end);
+      total = new TickStats(total.slots() + s.slots(), total.ran() + s.ran(), total.skipped() + s.skipped(),
+          total.late() + s.late());
+      for (int i = 1; i < own.size(); i++) {
+        Duration gap = Duration.between(own.get(i - 1).started(), own.get(i).started());
+        maxGap = gap.compareTo(maxGap) > 0 ? gap : maxGap;
+      }
+    }
+    double seconds = Duration.between(daemonStart, end).toNanos() / 1e9;
+    Map<String, Integer> codes = new TreeMap<>();
+    verdicts.forEach(v -> codes.merge(v.map(x -> x.code().name()).orElse("NOT_YET_POLLED"), 1, Integer::sum));
+
+    System.out.printf("%nscale benchmark: %d clusters, %d agents, poll_interval %s, %.0f s, JVM options: %s%n",
+        config.clusters().size(), agents, Durations.format(interval), seconds,
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    System.out.println("| figure | value |");
+    System.out.println("|---|---|");
+    row("polls/s (all clusters)", String.format("%.1f (expected %.1f)", ticks.size() / seconds,
+        config.clusters().size() / (interval.toNanos() / 1e9)));
+    row("ticks run / schedule slots", total.ran() + " / " + total.slots());
+    row("missed ticks (skipped + started > 1 interval late)",
+        String.format("%d (%d + %d)", total.missed(), total.skipped(), total.late()));
+    row("tick start lateness p50 / p99 / max", new Percentiles(ticks.stream().map(TickTiming::lateness).toList()).summary());
+    row("poll duration p50 / p99 / max", new Percentiles(ticks.stream().flatMap(t -> t.pollTook().stream()).toList()).summary());
+    row("tick duration p50 / p99 / max", new Percentiles(ticks.stream().map(TickTiming::tickTook).toList()).summary());
+    row("longest gap between two ticks of a cluster", String.format("%d ms", maxGap.toMillis()));
+    row("RSS: max sampled each second / peak (VmHWM)", String.format("%.0f MiB / %.0f MiB", maxRss, ProcessStats.peakRssMib()));
+    row("CPU time during the run (whole process)", String.format("%.1f s = %.0f%% of one core (%.1f s incl. JVM start)",
+        cpu - cpuAtStart, 100 * (cpu - cpuAtStart) / seconds, cpu));
+    row("threads: max sampled / peak", maxThreads + " / " + ProcessStats.peakThreads());
+    row("verdicts at the end", codes.toString());
+  }
+
+  private static void row(String name, String value) {
+    System.out.printf("| %s | %s |%n", name, value);
+  }
+}

@@ -1,0 +1,67 @@
+package io.consulwatchdog.bench;
+
+import io.consulwatchdog.daemon.TickTiming;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Missed ticks of one cluster, counted against its fixed-rate schedule: a slot of the schedule is missed
+ * when no tick ran for it (Quartz skipped it as a misfire, e.g. because the previous tick overran) or
+ * when its tick started more than one interval after the slot.
+ *
+ * @param slots schedule slots from the first one to the end of the run that had a whole interval to start
+ * @param ran ticks that ran for those slots
+ * @param skipped slots no tick ran for
+ * @param late ticks that started more than one interval after their slot
+ */
+public record TickStats(int slots, int ran, int skipped, int late) {
+
+  /** Slots missed: skipped plus late. */
+  public int missed() {
+    return skipped + late;
+  }
+
+  /**
+   * Counts one cluster's ticks.
+   *
+   * @param ticks the cluster's ticks, any order
+   * @param interval the cluster's poll interval
+   * @param daemonStart just before the daemon was started: the schedule's first slot is less than one
+   *     interval later, so slots skipped before the first tick that ran are counted too
+   * @param end the end of the run
+   */
+  public static TickStats of(List<TickTiming> ticks, Duration interval, Instant daemonStart, Instant end) {
+    long step = interval.toNanos();
+    List<TickTiming> sorted = ticks.stream().sorted(Comparator.comparing(TickTiming::scheduled)).toList();
+    if (sorted.isEmpty()) {
+      return new TickStats(slotsBetween(daemonStart, end, step), 0, slotsBetween(daemonStart, end, step), 0);
+    }
+    Instant first = sorted.get(0).scheduled();
+    long skippedBeforeFirst = nanos(daemonStart, first) / step;
+    Instant firstSlot = first.minusNanos(skippedBeforeFirst * step);
+    int slots = slotsBetween(firstSlot, end, step);
+    int ran = 0;
+    int late = 0;
+    for (TickTiming t : sorted) {
+      if (!t.scheduled().plus(interval).isAfter(end)) {
+        ran++;
+        if (t.lateness().compareTo(interval) > 0) {
+          late++;
+        }
+      }
+    }
+    return new TickStats(slots, ran, slots - ran, late);
+  }
+
+  /** Slots at start + k * step (k >= 0) with a whole step left before end. */
+  private static int slotsBetween(Instant start, Instant end, long step) {
+    long span = nanos(start, end) - step;
+    return span < 0 ? 0 : (int) (span / step) + 1;
+  }
+
+  private static long nanos(Instant from, Instant to) {
+    return Duration.between(from, to).toNanos();
+  }
+}
