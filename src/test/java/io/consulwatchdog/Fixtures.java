@@ -3,13 +3,14 @@ package io.consulwatchdog;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.LocalExecutorConfig;
 import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.TlsConfig;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.observe.ClusterSnapshot;
-import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.observe.ServerObservation;
 import java.net.URI;
 import java.time.Clock;
@@ -34,7 +35,7 @@ public final class Fixtures {
   }
 
   /** Recovery settings for tests: the given mode and strategies, 3 polls, no time window, 10 min cooldown. */
-  public static RecoveryConfig recovery(String mode, List<String> strategies) {
+  public static RecoveryConfig recovery(RecoveryMode mode, List<String> strategies) {
     return new RecoveryConfig(mode, strategies, Duration.ofSeconds(30), 3, Duration.ZERO, Duration.ofMinutes(10), 3,
         Duration.ofHours(1), Duration.ofSeconds(20), false);
   }

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.consulwatchdog.config.Durations;
 import io.consulwatchdog.config.Secret;
 import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Renders the effective config as YAML with secrets masked and durations written as in the file. */
@@ -28,8 +27,7 @@ final class EffectiveConfig {
       }
     });
     m.addSerializer(java.nio.file.Path.class, new ToStringSerializer());
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
-        .registerModule(new Jdk8Module())
+    ObjectMapper yaml = JsonMapper.yaml().copy()
         .registerModule(m)
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     return yaml.writeValueAsString(config);

@@ -1,39 +1,36 @@
 package io.consulwatchdog.cli;
 
 import io.consulwatchdog.config.ClusterConfig;
-import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.decide.EffectiveMode;
+import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
-import io.consulwatchdog.diagnose.ClusterDiagnoser;
-import io.consulwatchdog.diagnose.History;
+import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutor;
+import io.consulwatchdog.execute.AgentExecutors;
+import io.consulwatchdog.execute.ExecutorResources;
+import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.ClusterObserver;
-import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.HttpClusterObserver;
-import io.consulwatchdog.observe.TopologyStore;
 import io.consulwatchdog.plan.PlanOutcome;
-import io.consulwatchdog.plan.PlanRequest;
-import io.consulwatchdog.plan.Planner;
-import io.consulwatchdog.plan.RecoveryPlan;
-import io.consulwatchdog.recover.PlanDescriber;
-import io.consulwatchdog.recover.RecoveryStatusStore;
+import io.consulwatchdog.recover.ClusterReconciler;
+import io.consulwatchdog.recover.HttpLeaderRead;
+import io.consulwatchdog.recover.ReconcilerFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** `consul-watchdog plan`: observe now, diagnose, and print the recovery plan the watchdog would run, or why none. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -45,9 +42,6 @@ import picocli.CommandLine.Parameters;
         "fits (see the reasons), 3 the cluster cannot be observed, 64 usage, 78 config.",
         "", "Example:", "  consul-watchdog plan --config /etc/consul-watchdog/config.yml dc1"})
 public final class PlanCommand implements Callable<Integer> {
-  private static final DateTimeFormatter ID_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions configOptions;
 
@@ -58,19 +52,12 @@ public final class PlanCommand implements Callable<Integer> {
   private final Optional<Function<ServerConfig, AgentExecutor>> executors;
   private final Clock clock;
 
-  /** The command as registered: real HTTP observation, the system clock. */
+  /** The command as registered: real HTTP observation, the real executors (asked only to describe), the system clock. */
   public PlanCommand() {
-    // each agent step also prints exactly what its executor would run (a one-shot process: the shared
-    // resources, an SSH client at most, end with it)
-    this(HttpClusterObserver::new, Optional.of(agentExecutors(new io.consulwatchdog.execute.ExecutorResources())),
-        Clock.systemUTC());
+    this(HttpClusterObserver::new, Optional.empty(), Clock.systemUTC());
   }
 
-  private static Function<ServerConfig, AgentExecutor> agentExecutors(io.consulwatchdog.execute.ExecutorResources shared) {
-    return server -> io.consulwatchdog.execute.AgentExecutors.create(server, shared);
-  }
-
-  /** A command with injected observation, executor factory and clock (tests, or the lead's wiring). */
+  /** A command with injected observation, executor factory and clock. */
   PlanCommand(Function<Clock, ClusterObserver> observers, Optional<Function<ServerConfig, AgentExecutor>> executors,
       Clock clock) {
     this.observers = observers;
@@ -83,58 +70,53 @@ public final class PlanCommand implements Callable<Integer> {
     WatchdogConfig config = configOptions.load(spec, false);
     PrintWriter out = spec.commandLine().getOut();
     int exit = 0;
-    try (ClusterObserver observer = observers.apply(clock)) {
+    // each agent step also prints exactly what its executor would run (a one-shot process: the shared
+    // resources, an SSH client at most, end with it); nothing is journaled, no state is written
+    try (ClusterObserver observer = observers.apply(clock); ExecutorResources shared = new ExecutorResources()) {
+      ReconcilerFactory factory = ReconcilerFactory.standard(observer,
+          executors.orElse(s -> AgentExecutors.create(s, shared)), new HttpLeaderRead(), config.stateDir(),
+          new WatchdogMetrics(new SimpleMeterRegistry(), clock), clock).readOnly();
       for (ClusterConfig cluster : Selection.clusters(spec, config, clusters)) {
-        exit = Math.max(exit, planOne(config, cluster, observer, out));
+        EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), ModeOverrides.none());
+        exit = Math.max(exit, print(factory.create(cluster, () -> mode).preview(), out));
       }
     }
     out.flush();
     return exit;
   }
 
-  private int planOne(WatchdogConfig config, ClusterConfig cluster, ClusterObserver observer, PrintWriter out) {
-    ClusterSnapshot snapshot = observer.observe(cluster);
-    Instant now = clock.instant();
-    Verdict verdict = new ClusterDiagnoser().diagnose(snapshot, History.empty(), now,
-        cluster.recovery().leaderlessAfter());
-    out.printf("cluster %s: %s%n", cluster.name(), verdict.summary());
+  private int print(ClusterReconciler.Preview preview, PrintWriter out) {
+    Verdict verdict = preview.poll().verdict();
+    out.printf("cluster %s: %s%n", verdict.cluster(), verdict.summary());
     verdict.evidence().forEach(e -> out.printf("  - %s%n", e));
-    if (!verdict.code().needsRecovery()) {
+    if (preview.outcome().isEmpty()) {
       out.printf("no plan: the cluster is %s, which the watchdog never recovers%n%n", verdict.code());
-      return verdict.code() == io.consulwatchdog.diagnose.DiagnosisCode.UNOBSERVABLE ? 3 : 0;
+      return verdict.code() == DiagnosisCode.UNOBSERVABLE ? 3 : 0;
     }
-    String id = ID_TIME.format(now) + "-plan";
-    PlanOutcome outcome = new Planner().plan(new PlanRequest(cluster, verdict, snapshot,
-        new TopologyStore(config.stateDir()).load(cluster.name()), id, now));
-    if (outcome instanceof PlanOutcome.Refused refused) {
-      out.print(refused.render());
+    preview.lines().forEach(out::println);
+    if (preview.outcome().get() instanceof PlanOutcome.Refused) {
       out.println();
       return 2;
     }
-    RecoveryPlan plan = ((PlanOutcome.Planned) outcome).plan();
-    if (executors.isPresent()) {
-      PlanDescriber.describe(plan, cluster, executors.get()).forEach(out::println);
-    } else {
-      out.print(plan.render());
-    }
-    out.println("  " + holdNote(config, cluster, now));
+    out.println("  " + holdNote(preview, verdict.cluster()));
     out.println();
     return 0;
   }
 
-  /** What the daemon would do with this plan now, given the mode and the persisted recovery state. */
-  private static String holdNote(WatchdogConfig config, ClusterConfig cluster, Instant now) {
-    RecoveryStatus state = new RecoveryStatusStore(config.stateDir()).loadOrInitial(cluster.name(), now);
-    if (state.state() == RecoveryState.ESCALATED) {
-      return "held: the cluster is ESCALATED; after checking it run: consul-watchdog ack " + cluster.name();
+  /** What the daemon would do with this plan now, given the effective mode and the recovery status. */
+  private String holdNote(ClusterReconciler.Preview preview, String cluster) {
+    RecoveryStatus status = preview.status();
+    if (status.state() == RecoveryState.ESCALATED) {
+      return "held: the cluster is ESCALATED; after checking it run: consul-watchdog ack " + cluster;
     }
-    if (state.coolingDown(now)) {
-      return "held: cooldown until " + state.cooldownUntil().orElseThrow();
+    if (status.coolingDown(clock.instant())) {
+      return "held: cooldown until " + status.cooldownUntil().orElseThrow();
     }
-    return switch (cluster.recovery().mode()) {
-      case RecoveryConfig.AUTO -> "mode auto: the daemon runs this plan once the state is confirmed";
-      case RecoveryConfig.DRY_RUN -> "mode dry-run: the daemon logs this plan and runs nothing";
-      default -> "mode " + cluster.recovery().mode() + ": the daemon only alerts";
-    };
+    EffectiveMode mode = preview.mode();
+    if (mode.mayAct()) {
+      return "mode " + mode.kind().label() + ": the daemon runs this plan once the state is confirmed";
+    }
+    return mode.kind().plansOnly() ? "mode " + mode.kind().label() + ": the daemon logs this plan and runs nothing"
+        : "mode " + mode.kind().label() + ": the daemon only alerts";
   }
 }

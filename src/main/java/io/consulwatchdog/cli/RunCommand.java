@@ -3,12 +3,13 @@ package io.consulwatchdog.cli;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.daemon.Daemon;
+import io.consulwatchdog.decide.ModeOverrides;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** `consul-watchdog run`: the daemon. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -34,11 +35,8 @@ public final class RunCommand implements Callable<Integer> {
     if (listen != null) {
       config = new WatchdogConfig(config.source(), config.stateDir(), listen, config.clusters());
     }
-    if (dryRun) {
-      config = Daemon.forceDryRun(config);
-    }
     CountDownLatch stop = new CountDownLatch(1);
-    try (Daemon daemon = Daemon.start(config)) {
+    try (Daemon daemon = Daemon.start(config, new ModeOverrides(dryRun))) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
         daemon.close();

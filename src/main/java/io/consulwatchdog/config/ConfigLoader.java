@@ -2,8 +2,9 @@ package io.consulwatchdog.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  private static final Set<String> MODES =
-      Set.of(RecoveryConfig.DETECT_ONLY, RecoveryConfig.DRY_RUN, RecoveryConfig.AUTO);
   /** The recovery strategies the watchdog knows, in their usual order. */
   public static final List<String> STRATEGIES = List.of("restart-down-servers", "peers-json", "bootstrap-expect");
 
@@ -63,7 +63,7 @@ public final class ConfigLoader {
     }
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(text);
+      root = JsonMapper.yaml().readTree(text);
     } catch (JacksonException e) {
       throw ConfigException.syntax(file, e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
@@ -160,13 +160,13 @@ public final class ConfigLoader {
     if (own.isEmpty() && defaults.isEmpty()) {
       return new NoExecutorConfig();
     }
-    com.fasterxml.jackson.databind.node.ObjectNode merged = new ObjectMapper().createObjectNode();
+    ObjectNode merged = JsonNodeFactory.instance.objectNode();
     String ownType = own.map(o -> o.raw().path("type").asText("")).orElse("");
     // Defaults apply only to executors of their own type: a systemd server ignores ssh defaults.
     defaults.filter(JsonNode::isObject)
         .filter(d -> ownType.isEmpty() || ownType.equals(d.path("type").asText("")))
-        .ifPresent(d -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) d));
-    own.ifPresent(o -> merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) o.raw()));
+        .ifPresent(d -> merged.setAll((ObjectNode) d));
+    own.ifPresent(o -> merged.setAll((ObjectNode) o.raw()));
     ConfigNode e = new ConfigNode(agent.file(), agent.field("executor"), merged);
     String type = e.string("type");
     ExecutorConfig result = switch (type) {
@@ -269,19 +269,18 @@ public final class ConfigLoader {
     TlsConfig config = new TlsConfig(ca, cert, key, skip);
     try {
       // load the files exactly as the watchdog will, so that a bad file is a config error now
-      new io.consulwatchdog.consul.ConsulHttp(Duration.ofSeconds(1), Optional.empty(), config).close();
-    } catch (IllegalStateException e) {
-      throw t.error(t.path(), e.getMessage(), cert.or(() -> ca).map(Path::toString).orElse(null));
+      TlsFiles.load(config);
+    } catch (IllegalArgumentException e) {
+      throw t.error(t.path(), "cannot load TLS files: " + e.getMessage(), null);
     }
     return config;
   }
 
   private RecoveryConfig recovery(ConfigNode r) {
     RecoveryConfig d = RecoveryConfig.defaults();
-    String mode = r.string("mode", d.mode());
-    if (!MODES.contains(mode)) {
-      throw r.error(r.field("mode"), "must be one of detect-only, dry-run, auto", mode);
-    }
+    String modeName = r.string("mode", d.mode().configName());
+    RecoveryMode mode = RecoveryMode.parse(modeName)
+        .orElseThrow(() -> r.error(r.field("mode"), "must be one of " + RecoveryMode.names(), modeName));
     List<String> strategies = r.stringList("strategies", d.strategies());
     if (strategies.isEmpty()) {
       throw r.error(r.field("strategies"), "must list at least one of " + String.join(", ", STRATEGIES), "[]");
@@ -310,7 +309,7 @@ public final class ConfigLoader {
   }
 
   private static void checkRecoveryNeeds(ConfigNode c, List<ServerConfig> servers, List<ServerConfig> clients, RecoveryConfig r) {
-    if (r.mode().equals(RecoveryConfig.DETECT_ONLY)) {
+    if (r.mode() == RecoveryMode.DETECT_ONLY) {
       return;
     }
     for (int i = 0; i < servers.size(); i++) {

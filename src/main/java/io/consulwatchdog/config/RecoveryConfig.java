@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * When and how the watchdog may heal a cluster.
  *
- * @param mode "detect-only" (never act), "dry-run" (plan and log, never act) or "auto"
+ * @param mode detect-only (never act), dry-run (plan and log, never act) or auto
  * @param strategies strategies in the order they are tried: restart-down-servers, peers-json, bootstrap-expect
  * @param leaderlessAfter how long without a leader before an election counts as stuck
  * @param confirmPolls consecutive bad polls needed before acting
@@ -18,7 +18,7 @@ import java.util.List;
  * @param restartClients restart the client agents after a successful server recovery
  */
 public record RecoveryConfig(
-    String mode,
+    RecoveryMode mode,
     List<String> strategies,
     Duration leaderlessAfter,
     int confirmPolls,
@@ -29,16 +29,12 @@ public record RecoveryConfig(
     Duration settleTimeout,
     boolean restartClients) {
 
-  public static final String DETECT_ONLY = "detect-only";
-  public static final String DRY_RUN = "dry-run";
-  public static final String AUTO = "auto";
-
   public RecoveryConfig {
     strategies = List.copyOf(strategies);
   }
 
   /** The same settings with another mode. */
-  public RecoveryConfig withMode(String newMode) {
+  public RecoveryConfig withMode(RecoveryMode newMode) {
     return new RecoveryConfig(newMode, strategies, leaderlessAfter, confirmPolls, confirmWindow, cooldown,
         maxFailures, failureWindow, settleTimeout, restartClients);
   }
@@ -46,7 +42,7 @@ public record RecoveryConfig(
   /** Production defaults: detect-only, restart-down-servers first, 30 s to call an election stuck. */
   public static RecoveryConfig defaults() {
     return new RecoveryConfig(
-        DETECT_ONLY,
+        RecoveryMode.DETECT_ONLY,
         List.of("restart-down-servers"),
         Duration.ofSeconds(30),
         3,

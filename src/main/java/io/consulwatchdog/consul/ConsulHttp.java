@@ -3,18 +3,19 @@ package io.consulwatchdog.consul;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.Secret;
 import io.consulwatchdog.config.TlsConfig;
+import io.consulwatchdog.config.TlsFiles;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
-import javax.net.ssl.KeyManager;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -23,9 +24,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okhttp3.tls.Certificates;
-import okhttp3.tls.HandshakeCertificates;
-import okhttp3.tls.HeldCertificate;
 
 /** A small HTTP client for one cluster's agents: one timeout per request, failures returned as data. */
 public final class ConsulHttp implements AutoCloseable {
@@ -100,26 +98,15 @@ public final class ConsulHttp implements AutoCloseable {
       return; // the JVM's defaults
     }
     try {
-      HandshakeCertificates.Builder hb = new HandshakeCertificates.Builder();
-      if (tls.caFile().isPresent()) {
-        hb.addTrustedCertificate(Certificates.decodeCertificatePem(Files.readString(tls.caFile().get())));
-      } else {
-        hb.addPlatformTrustedCertificates();
-      }
-      if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
-        String pem = Files.readString(tls.certFile().get()) + "\n"
-            + PemPrivateKeys.toPkcs8(Files.readString(tls.keyFile().get()));
-        hb.heldCertificate(HeldCertificate.decode(pem));
-      }
-      HandshakeCertificates hc = hb.build();
-      X509TrustManager trust = tls.skipVerify() ? TRUST_ALL : hc.trustManager();
+      TlsFiles.Material material = TlsFiles.load(tls);
+      X509TrustManager trust = tls.skipVerify() ? TRUST_ALL : material.trustManager();
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(new KeyManager[] {hc.keyManager()}, new TrustManager[] {trust}, new SecureRandom());
+      ctx.init(material.keyManagers(), new TrustManager[] {trust}, new SecureRandom());
       b.sslSocketFactory(ctx.getSocketFactory(), trust);
       if (tls.skipVerify()) {
         b.hostnameVerifier((host, session) -> true);
       }
-    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException("cannot load TLS files: " + e.getMessage(), e);
     }
   }

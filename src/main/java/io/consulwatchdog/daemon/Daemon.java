@@ -1,19 +1,17 @@
 package io.consulwatchdog.daemon;
 
-import io.consulwatchdog.recover.ClusterPoller;
 import io.consulwatchdog.config.ClusterConfig;
-import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.WatchdogConfig;
-import io.consulwatchdog.diagnose.ClusterDiagnoser;
+import io.consulwatchdog.decide.EffectiveMode;
+import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutors;
 import io.consulwatchdog.execute.ExecutorResources;
+import io.consulwatchdog.metrics.WatchdogMetrics;
+import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
-import io.consulwatchdog.metrics.WatchdogMetrics;
-import io.consulwatchdog.observe.ClusterSnapshot;
-import io.consulwatchdog.observe.HttpClusterObserver;
-import io.consulwatchdog.observe.TopologyStore;
+import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -22,10 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,88 +37,75 @@ public final class Daemon implements AutoCloseable {
   private final ExecutorResources executors;
   private final PollScheduler scheduler;
   private final StatusServer status;
-  private final Map<String, ClusterReconciler> watches;
+  private final Map<String, ClusterReconciler> loops;
   private volatile boolean closed;
 
   private Daemon(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
-      PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> watches) {
+      PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> loops) {
     this.config = config;
     this.observer = observer;
     this.executors = executors;
     this.scheduler = scheduler;
     this.status = status;
-    this.watches = watches;
+    this.loops = loops;
   }
 
-  /** Starts watching every cluster of the config. */
+  /** Starts watching every cluster of the config, each in its configured mode. */
   public static Daemon start(WatchdogConfig config) throws Exception {
-    return start(config, TickListener.NONE);
+    return start(config, ModeOverrides.none());
   }
 
-  /** Starts watching every cluster of the config, telling the listener how each tick ran. */
-  public static Daemon start(WatchdogConfig config, TickListener ticks) throws Exception {
+  /** Starts watching every cluster of the config, with the operator's overrides of the configured modes. */
+  public static Daemon start(WatchdogConfig config, ModeOverrides overrides) throws Exception {
+    return start(config, overrides, TickListener.NONE);
+  }
+
+  /** Starts watching every cluster of the config with the overrides, telling the listener how each tick ran. */
+  public static Daemon start(WatchdogConfig config, ModeOverrides overrides, TickListener ticks) throws Exception {
     Files.createDirectories(config.stateDir());
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
     HttpClusterObserver observer = new HttpClusterObserver(clock);
     ExecutorResources executors = new ExecutorResources();
-    TopologyStore topology = new TopologyStore(config.stateDir());
-    Map<String, ClusterReconciler> watches = new LinkedHashMap<>();
+    ReconcilerFactory factory = ReconcilerFactory.standard(observer, s -> AgentExecutors.create(s, executors),
+        new HttpLeaderRead(), config.stateDir(), metrics, clock);
+    Map<String, ClusterReconciler> loops = new LinkedHashMap<>();
     for (ClusterConfig cluster : config.clusters()) {
-      ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), topology, metrics, clock);
-      watches.put(cluster.name(), ClusterReconciler.create(monitor, observer, s -> AgentExecutors.create(s, executors),
-          new HttpLeaderRead(), config.stateDir(), metrics, clock));
-      log.info("Watching cluster {}: {} servers every {} ms, recovery mode {}", cluster.name(),
-          cluster.servers().size(), cluster.pollInterval().toMillis(), cluster.recovery().mode());
+      EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), overrides);
+      loops.put(cluster.name(), factory.create(cluster, () -> mode));
+      log.info("Watching cluster {}: {} servers every {} ms, mode {}", cluster.name(),
+          cluster.servers().size(), cluster.pollInterval().toMillis(), mode);
     }
     StatusServer status;
     try {
-      status = new StatusServer(config.listenAddress(), registry, () -> health(watches));
+      status = new StatusServer(config.listenAddress(), registry, () -> health(loops));
     } catch (IOException e) {
       observer.close();
       executors.close();
       throw new IllegalStateException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
     }
     PollScheduler scheduler = new PollScheduler(config.clusters().size());
-    for (Map.Entry<String, ClusterReconciler> w : watches.entrySet()) {
-      ClusterConfig cluster = config.cluster(w.getKey()).orElseThrow();
-      scheduler.schedule(cluster.name(), cluster.pollInterval(),
-          firstResumeThenTick(cluster.name(), w.getValue(), clock, ticks));
+    for (ClusterReconciler loop : loops.values()) {
+      scheduler.schedule(loop.cluster().name(), loop.cluster().pollInterval(), timed(loop, clock, ticks));
     }
     scheduler.start();
-    return new Daemon(config, observer, executors, scheduler, status, watches);
+    return new Daemon(config, observer, executors, scheduler, status, loops);
   }
 
-  /**
-   * The cluster's job: the first run finishes (or safely ends) a recovery a previous run left open; every
-   * run is timed for the listener.
-   */
-  private static PollScheduler.ScheduledTick firstResumeThenTick(String cluster, ClusterReconciler watch,
-      Clock clock, TickListener ticks) {
-    AtomicBoolean resumed = new AtomicBoolean();
+  /** The cluster's job: one tick of its loop, timed against its schedule for the listener. */
+  private static PollScheduler.ScheduledTick timed(ClusterReconciler loop, Clock clock, TickListener ticks) {
     return scheduledAt -> {
       Instant started = clock.instant();
       long startNanos = System.nanoTime();
+      Optional<Duration> poll = Optional.empty();
       try {
-        if (resumed.compareAndSet(false, true)) {
-          watch.resumeUnfinished();
-        }
-        watch.tick();
+        poll = Optional.of(loop.tick().poll().snapshot().took());
       } finally {
-        Optional<Duration> poll = Optional.ofNullable(watch.lastSnapshot())
-            .filter(s -> !s.observedAt().isBefore(started)).map(ClusterSnapshot::took);
-        ticks.ticked(new TickTiming(cluster, scheduledAt, started,
+        ticks.ticked(new TickTiming(loop.cluster().name(), scheduledAt, started,
             Duration.ofNanos(System.nanoTime() - startNanos), poll));
       }
     };
-  }
-
-  /** The same config with every cluster in dry-run mode. */
-  public static WatchdogConfig forceDryRun(WatchdogConfig config) {
-    List<ClusterConfig> clusters = config.clusters().stream()
-        .map(c -> c.withRecovery(c.recovery().withMode(RecoveryConfig.DRY_RUN))).toList();
-    return new WatchdogConfig(config.source(), config.stateDir(), config.listenAddress(), clusters);
   }
 
   /** host:port actually bound for /metrics and /health. */
@@ -131,9 +114,9 @@ public final class Daemon implements AutoCloseable {
     return host + ":" + status.port();
   }
 
-  private static Map<String, Object> health(Map<String, ClusterReconciler> watches) {
+  private static Map<String, Object> health(Map<String, ClusterReconciler> loops) {
     Map<String, Object> clusters = new LinkedHashMap<>();
-    watches.forEach((name, w) -> {
+    loops.forEach((name, w) -> {
       Map<String, Object> c = new LinkedHashMap<>();
       w.history().latest().ifPresentOrElse(v -> {
         c.put("state", v.code());
@@ -150,8 +133,8 @@ public final class Daemon implements AutoCloseable {
   }
 
   /** The latest verdict of a cluster, if polled. */
-  public java.util.Optional<Verdict> latest(String cluster) {
-    return watches.get(cluster).history().latest();
+  public Optional<Verdict> latest(String cluster) {
+    return loops.get(cluster).history().latest();
   }
 
   @Override

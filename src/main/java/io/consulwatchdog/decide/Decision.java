@@ -5,10 +5,9 @@ package io.consulwatchdog.decide;
  *
  * @param kind what to do
  * @param reason one sentence explaining the decision
- * @param dryRun for RECOVER: plan and print only, never act
- * @param next the cluster's watch state after this decision
+ * @param next the cluster's recovery status after this decision
  */
-public record Decision(Kind kind, String reason, boolean dryRun, RecoveryStatus next) {
+public record Decision(Kind kind, String reason, RecoveryStatus next) {
 
   /** The closed list of things the decision maker can decide. */
   public enum Kind {
@@ -18,14 +17,16 @@ public record Decision(Kind kind, String reason, boolean dryRun, RecoveryStatus 
     WATCH,
     /** Confirmed bad, but the mode forbids acting (detect-only): alert only. */
     ALERT_ONLY,
-    /** Confirmed bad: re-probe, plan and run (or print, in dry-run) a recovery. */
+    /** Confirmed bad: re-probe, plan and run a recovery. */
     RECOVER,
+    /** Confirmed bad, but the mode allows only planning: re-probe, plan and log the plan, run nothing. */
+    PLAN_ONLY,
     /** Would act, but a cooldown or an escalation holds it back. */
     HOLD
   }
 
-  /** True when a recovery should be planned (and, unless dry-run, run). */
-  public boolean recover() {
-    return kind == Kind.RECOVER;
+  /** True when a recovery should be planned (and run, for RECOVER). */
+  public boolean plans() {
+    return kind == Kind.RECOVER || kind == Kind.PLAN_ONLY;
   }
 }

@@ -24,25 +24,27 @@ public final class DecisionMaker {
    * @param history the history including the newest verdict (it is added if missing)
    * @param state the cluster's current watch state
    * @param config the cluster's recovery settings
+   * @param mode the cluster's effective mode now
    * @param now the current time from the injected clock
    */
-  public Decision decide(Verdict verdict, History history, RecoveryStatus state, RecoveryConfig config, Instant now) {
+  public Decision decide(Verdict verdict, History history, RecoveryStatus state, RecoveryConfig config,
+      EffectiveMode mode, Instant now) {
     History h = history.latest().filter(verdict::equals).isPresent() ? history : history.record(verdict);
     DiagnosisCode code = verdict.code();
 
     if (state.state() == RecoveryState.ESCALATED) {
       if (code == DiagnosisCode.HEALTHY) {
-        return new Decision(Kind.IGNORE, "cluster is healthy again: escalation cleared", false, state.healed(now));
+        return new Decision(Kind.IGNORE, "cluster is healthy again: escalation cleared", state.healed(now));
       }
       return new Decision(Kind.HOLD, "escalated after " + state.recentFailures().size()
-          + " failed recoveries: waiting for an operator (consul-watchdog ack " + state.cluster() + ")", false, state);
+          + " failed recoveries: waiting for an operator (consul-watchdog ack " + state.cluster() + ")", state);
     }
     if (state.state().inRecovery()) {
-      return new Decision(Kind.HOLD, "recovery " + state.recoveryId().orElse("?") + " is still under way", false,
+      return new Decision(Kind.HOLD, "recovery " + state.recoveryId().orElse("?") + " is still under way",
           state);
     }
     if (!code.needsRecovery()) {
-      return new Decision(kindFor(code), reasonFor(verdict), false, settle(state, code, now));
+      return new Decision(kindFor(code), reasonFor(verdict), settle(state, code, now));
     }
 
     Streak streak = Streak.of(h.recent());
@@ -50,25 +52,22 @@ public final class DecisionMaker {
     String progress = code + " for " + streak.polls() + "/" + config.confirmPolls() + " polls and "
         + bad.toSeconds() + "s/" + config.confirmWindow().toSeconds() + "s";
     if (state.coolingDown(now)) {
-      return new Decision(Kind.HOLD, progress + "; cooldown until " + state.cooldownUntil().orElseThrow(), false,
+      return new Decision(Kind.HOLD, progress + "; cooldown until " + state.cooldownUntil().orElseThrow(),
           state);
     }
     boolean confirmed = streak.polls() >= config.confirmPolls() && bad.compareTo(config.confirmWindow()) >= 0;
     if (!confirmed) {
-      return new Decision(Kind.WATCH, progress + ": not confirmed yet", false,
+      return new Decision(Kind.WATCH, progress + ": not confirmed yet",
           state.moveTo(RecoveryState.SUSPECT, now));
     }
     RecoveryStatus confirmedState = state.moveTo(RecoveryState.CONFIRMED, now);
-    return switch (config.mode()) {
-      case RecoveryConfig.AUTO -> new Decision(Kind.RECOVER, progress + ": confirmed, recovering", false,
-          confirmedState);
-      case RecoveryConfig.DRY_RUN -> new Decision(Kind.RECOVER, progress + ": confirmed, dry-run: plan only", true,
-          confirmedState);
-      case RecoveryConfig.DETECT_ONLY -> new Decision(Kind.ALERT_ONLY, progress + ": confirmed, detect-only: alert only",
-          false, confirmedState);
-      default -> new Decision(Kind.ALERT_ONLY, progress + ": confirmed, but mode \"" + config.mode()
-          + "\" is unknown: alert only", false, confirmedState);
-    };
+    if (mode.mayAct()) {
+      return new Decision(Kind.RECOVER, progress + ": confirmed, recovering", confirmedState);
+    }
+    if (mode.kind().plansOnly()) {
+      return new Decision(Kind.PLAN_ONLY, progress + ": confirmed, mode " + mode + ": plan only", confirmedState);
+    }
+    return new Decision(Kind.ALERT_ONLY, progress + ": confirmed, mode " + mode + ": alert only", confirmedState);
   }
 
   /** Where the state machine rests while the cluster needs no recovery. */

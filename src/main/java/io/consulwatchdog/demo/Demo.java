@@ -2,9 +2,10 @@ package io.consulwatchdog.demo;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryConfig;
-import io.consulwatchdog.recover.ClusterPoller;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.daemon.StatusServer;
-import io.consulwatchdog.diagnose.ClusterDiagnoser;
+import io.consulwatchdog.decide.EffectiveMode;
+import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.execute.AgentExecutors;
 import io.consulwatchdog.execute.ExecutorResources;
@@ -14,15 +15,16 @@ import io.consulwatchdog.lab.LabOptions;
 import io.consulwatchdog.lab.LabServer;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
-import io.consulwatchdog.observe.TopologyStore;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
+import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,18 +165,16 @@ public final class Demo {
   }
 
   private RecoveryConfig recovery() {
-    String mode = scenario == DemoScenario.DRY_RUN ? RecoveryConfig.DRY_RUN : RecoveryConfig.AUTO;
+    RecoveryMode mode = scenario == DemoScenario.DRY_RUN ? RecoveryMode.DRY_RUN : RecoveryMode.AUTO;
     return new RecoveryConfig(mode, List.of("restart-down-servers", "peers-json"), settings.leaderlessAfter(),
         settings.confirmPolls(), settings.confirmWindow(), Duration.ofMinutes(5), 2, Duration.ofMinutes(30),
         Duration.ofSeconds(30), false);
   }
 
   private ClusterReconciler watch(ClusterConfig cluster, HttpClusterObserver observer, WatchdogMetrics metrics) {
-    Path state = outputDir.resolve("state");
-    ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(state),
-        metrics, clock);
-    return ClusterReconciler.create(monitor, observer, server -> AgentExecutors.create(server, executors),
-        new HttpLeaderRead(), state, metrics, clock);
+    EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), ModeOverrides.none());
+    return ReconcilerFactory.standard(observer, server -> AgentExecutors.create(server, executors),
+        new HttpLeaderRead(), outputDir.resolve("state"), metrics, clock).create(cluster, () -> mode);
   }
 
   private ClusterReconciler breakCluster(LabCluster lab, HttpClusterObserver observer, WatchdogMetrics metrics,
@@ -245,7 +245,7 @@ public final class Demo {
   private ClusterReconciler.Tick tick(ClusterReconciler watch) {
     ClusterReconciler.Tick tick = watch.tick();
     if (tick.run().isEmpty()) { // a recovery tick's steps were already shown as they ran
-      timeline.poll(watch.lastSnapshot(), tick, watch.state().state().name());
+      timeline.poll(tick.poll().snapshot(), tick, watch.state().state().name());
     }
     return tick;
   }

@@ -1,8 +1,10 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.execute.AgentOperation.BackupDirectory;
-import io.consulwatchdog.execute.AgentOperation.ReadFile;
-import io.consulwatchdog.execute.AgentOperation.WriteFile;
+import io.consulwatchdog.plan.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
+import io.consulwatchdog.plan.AgentOperation.EditFile;
+import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.WriteFile;
 
 /** The file half of an executor on the watchdog's own host: file operations run through {@link LocalFiles}. */
 abstract class LocalFileOperations implements OperationVisitor<ExecutionResult> {
@@ -21,6 +23,11 @@ abstract class LocalFileOperations implements OperationVisitor<ExecutionResult> 
     return LocalFiles.read(op);
   }
 
+  @Override
+  public ExecutionResult edit(EditFile op) {
+    return FileEdits.run(this, op);
+  }
+
   /** Describes the file operations of an executor on the watchdog's own host. */
   abstract static class Described implements OperationVisitor<String> {
     @Override
@@ -36,6 +43,11 @@ abstract class LocalFileOperations implements OperationVisitor<ExecutionResult> 
     @Override
     public String read(ReadFile op) {
       return LocalFiles.describeRead(op);
+    }
+
+    @Override
+    public String edit(EditFile op) {
+      return FileEdits.describe(this, op);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.config.LocalExecutorConfig;
 import java.time.Duration;
 import java.util.List;

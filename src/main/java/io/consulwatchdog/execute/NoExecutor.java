@@ -1,5 +1,6 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import java.time.Duration;
 
 /** The executor of an agent the watchdog may observe but must never control: every run fails. */

@@ -1,11 +1,13 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.execute.AgentOperation.BackupDirectory;
-import io.consulwatchdog.execute.AgentOperation.ReadFile;
-import io.consulwatchdog.execute.AgentOperation.Restart;
-import io.consulwatchdog.execute.AgentOperation.Start;
-import io.consulwatchdog.execute.AgentOperation.Stop;
-import io.consulwatchdog.execute.AgentOperation.WriteFile;
+import io.consulwatchdog.plan.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
+import io.consulwatchdog.plan.AgentOperation.EditFile;
+import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.Restart;
+import io.consulwatchdog.plan.AgentOperation.Start;
+import io.consulwatchdog.plan.AgentOperation.Stop;
+import io.consulwatchdog.plan.AgentOperation.WriteFile;
 
 /** One method per kind of {@link AgentOperation}; {@link #visit} dispatches (Java 17 has no pattern switch). */
 interface OperationVisitor<T> {
@@ -27,6 +29,9 @@ interface OperationVisitor<T> {
   /** Handles ReadFile. */
   T read(ReadFile op);
 
+  /** Handles EditFile. */
+  T edit(EditFile op);
+
   /** Calls the method matching the operation's kind. */
   default T visit(AgentOperation op) {
     if (op instanceof Stop) {
@@ -41,6 +46,8 @@ interface OperationVisitor<T> {
       return write(w);
     } else if (op instanceof ReadFile r) {
       return read(r);
+    } else if (op instanceof EditFile e) {
+      return edit(e);
     }
     throw new IllegalArgumentException("unknown operation " + op);
   }

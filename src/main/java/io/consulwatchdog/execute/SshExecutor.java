@@ -1,9 +1,11 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.config.SshExecutorConfig;
-import io.consulwatchdog.execute.AgentOperation.BackupDirectory;
-import io.consulwatchdog.execute.AgentOperation.ReadFile;
-import io.consulwatchdog.execute.AgentOperation.WriteFile;
+import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
+import io.consulwatchdog.plan.AgentOperation.EditFile;
+import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.WriteFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -76,6 +78,11 @@ public final class SshExecutor implements AgentExecutor {
                 r.took())
             : r;
       }
+
+      @Override
+      public ExecutionResult edit(EditFile op) {
+        return FileEdits.run(this, op);
+      }
     }.visit(operation);
   }
 
@@ -113,6 +120,11 @@ public final class SshExecutor implements AgentExecutor {
       @Override
       public String read(ReadFile op) {
         return safely(() -> files.read(op.path()));
+      }
+
+      @Override
+      public String edit(EditFile op) {
+        return FileEdits.describe(this, op);
       }
     }.visit(operation);
   }

@@ -1,5 +1,6 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.config.SystemdExecutorConfig;
 import java.io.IOException;
 import java.time.Duration;

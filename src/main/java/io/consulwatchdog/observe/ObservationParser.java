@@ -1,10 +1,12 @@
 package io.consulwatchdog.observe;
 
-import io.consulwatchdog.consul.Reachability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consulwatchdog.consul.EndpointResult;
 import io.consulwatchdog.consul.Endpoints;
+import io.consulwatchdog.consul.Reachability;
+import io.consulwatchdog.json.JsonMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
 
 /** Turns the raw answers of one server's endpoints into a {@link ServerObservation}; never throws. */
 public final class ObservationParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.compact();
   /** One entry of Stats.raft.latest_configuration, e.g. {Suffrage:Voter ID:abc Address:10.0.0.1:8300}. */
   private static final Pattern LATEST_CONFIG_ENTRY =
       Pattern.compile("\\{Suffrage:(\\w+) ID:(\\S+) Address:(\\S+?)\\}");

@@ -21,12 +21,23 @@ public final class TopologyStore {
   private static final ObjectMapper JSON = io.consulwatchdog.json.JsonMapper.pretty();
 
   private final Path stateDir;
+  private final boolean writable;
   /** What each cluster's file holds, so that a poll compares in memory instead of re-reading the file. */
   private final java.util.Map<String, KnownTopology> saved = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A store under the given state directory. */
   public TopologyStore(Path stateDir) {
+    this(stateDir, true);
+  }
+
+  private TopologyStore(Path stateDir, boolean writable) {
     this.stateDir = stateDir;
+    this.writable = writable;
+  }
+
+  /** A store that reads the stored topology but never writes one (for tools that only look). */
+  public static TopologyStore readOnly(Path stateDir) {
+    return new TopologyStore(stateDir, false);
   }
 
   /** Reads the stored topology of a cluster, if any. */
@@ -66,6 +77,9 @@ public final class TopologyStore {
 
   /** Stores the topology when its servers differ from the stored ones; returns true if it wrote. */
   public boolean saveIfChanged(KnownTopology topology) {
+    if (!writable) {
+      return false;
+    }
     Optional<KnownTopology> old = Optional.ofNullable(saved.get(topology.cluster())).or(() -> load(topology.cluster()));
     if (old.isPresent() && old.get().servers().equals(topology.servers())
         && old.get().raftProtocol() == topology.raftProtocol()) {

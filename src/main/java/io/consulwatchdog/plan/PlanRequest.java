@@ -4,7 +4,10 @@ import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.KnownTopology;
+import io.consulwatchdog.observe.ServerObservation;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,4 +21,12 @@ import java.util.Optional;
  * @param now the planning time
  */
 public record PlanRequest(ClusterConfig cluster, Verdict verdict, ClusterSnapshot snapshot,
-    Optional<KnownTopology> topology, String recoveryId, Instant now) {}
+    Optional<KnownTopology> topology, String recoveryId, Instant now) {
+
+  /** The snapshot's observations keyed by configured server name. */
+  public Map<String, ServerObservation> observationsByName() {
+    Map<String, ServerObservation> byName = new LinkedHashMap<>();
+    snapshot.servers().forEach(o -> byName.put(o.name(), o));
+    return byName;
+  }
+}

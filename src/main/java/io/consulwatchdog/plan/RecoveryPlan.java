@@ -1,7 +1,7 @@
 package io.consulwatchdog.plan;
 
-import io.consulwatchdog.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.consulwatchdog.json.JsonMapper;
 import java.time.Instant;
 import java.util.List;
 

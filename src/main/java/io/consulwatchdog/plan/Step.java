@@ -3,6 +3,7 @@ package io.consulwatchdog.plan;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** One step of a recovery plan, as data: what to do, to which server, within which timeout. */
@@ -21,6 +22,9 @@ import java.time.Duration;
     @JsonSubTypes.Type(value = Step.RestartClient.class, name = "restart-client")
 })
 public sealed interface Step {
+
+  /** The "bootstrap_expect": N setting of a JSON agent config file; group 1 is everything before N. */
+  String BOOTSTRAP_EXPECT_SETTING = "(\"bootstrap_expect\"\\s*:\\s*)\\d+";
 
   /** How long the step may take before it counts as failed. */
   Duration timeout();
@@ -49,11 +53,26 @@ public sealed interface Step {
   sealed interface AgentStep extends Step {
     /** The configured name of the server or client the step acts on. */
     String server();
+
+    /**
+     * The one operation the agent's executor carries out for this step: the single mapping from step to
+     * action, used both to run the step and to describe it in a dry run.
+     */
+    @JsonIgnore
+    AgentOperation operation();
   }
+
+  /** File mode of peers.json and edited agent config files. */
+  String FILE_MODE = "0644";
 
   /** Stops a server agent without a graceful leave (a leave would shrink the peer set). */
   @Kind("stop-agent")
   record StopAgent(String server, Duration timeout) implements AgentStep {
+    @Override
+    public AgentOperation operation() {
+      return new AgentOperation.Stop();
+    }
+
     @Override
     public boolean destructive() {
       return true;
@@ -69,6 +88,11 @@ public sealed interface Step {
   @Kind("start-agent")
   record StartAgent(String server, Duration timeout) implements AgentStep {
     @Override
+    public AgentOperation operation() {
+      return new AgentOperation.Start();
+    }
+
+    @Override
     public boolean destructive() {
       return false;
     }
@@ -82,6 +106,11 @@ public sealed interface Step {
   /** Restarts a server agent. */
   @Kind("restart-agent")
   record RestartAgent(String server, Duration timeout) implements AgentStep {
+    @Override
+    public AgentOperation operation() {
+      return new AgentOperation.Restart();
+    }
+
     @Override
     public boolean destructive() {
       return true;
@@ -97,6 +126,11 @@ public sealed interface Step {
   @Kind("backup-raft-dir")
   record BackupRaftDir(String server, String source, String target, Duration timeout) implements AgentStep {
     @Override
+    public AgentOperation operation() {
+      return new AgentOperation.BackupDirectory(source, target);
+    }
+
+    @Override
     public boolean destructive() {
       return false;
     }
@@ -110,6 +144,11 @@ public sealed interface Step {
   /** Writes raft/peers.json on a stopped server that holds raft state (outage recovery). */
   @Kind("write-peers-json")
   record WritePeersJson(String server, String path, String content, Duration timeout) implements AgentStep {
+    @Override
+    public AgentOperation operation() {
+      return new AgentOperation.WriteFile(path, content.getBytes(StandardCharsets.UTF_8), FILE_MODE);
+    }
+
     @Override
     public boolean destructive() {
       return true;
@@ -129,6 +168,11 @@ public sealed interface Step {
    */
   @Kind("set-bootstrap-expect")
   record SetBootstrapExpect(String server, String configFile, int value, Duration timeout) implements AgentStep {
+    @Override
+    public AgentOperation operation() {
+      return new AgentOperation.EditFile(configFile, BOOTSTRAP_EXPECT_SETTING, "$1" + value, FILE_MODE);
+    }
+
     @Override
     public boolean destructive() {
       return true;
@@ -203,6 +247,11 @@ public sealed interface Step {
     @JsonIgnore
     public String server() {
       return client;
+    }
+
+    @Override
+    public AgentOperation operation() {
+      return new AgentOperation.Restart();
     }
 
     @Override

@@ -1,65 +1,112 @@
 package io.consulwatchdog.recover;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.consulwatchdog.plan.RecoveryPlan;
 import java.time.Instant;
 
 /**
- * One line of the audit journal; fields that do not apply to the event type are null and not written.
- *
- * @param time when it was written
- * @param recoveryId the recovery it belongs to (empty for acknowledgements without one)
- * @param cluster cluster name
- * @param event one of the {@code AuditEvent.*} type names
- * @param plan for RECOVERY_PLANNED: the whole plan
- * @param dryRun for RECOVERY_PLANNED: true when the plan was only printed
- * @param stepIndex for STEP_*: zero-based index of the step in the plan
- * @param step for STEP_*: the step's one-line description
- * @param destructive for STEP_STARTED: whether the step is destructive
- * @param success for STEP_FINISHED: whether it succeeded
- * @param exitCode for STEP_FINISHED: exit code of the command, -1 if none
- * @param stdout for STEP_FINISHED: standard output, truncated
- * @param stderr for STEP_FINISHED: standard error, truncated
- * @param durationMillis for STEP_FINISHED: how long it took
- * @param error for STEP_FINISHED: why it failed
- * @param outcome for RECOVERY_FINISHED: SUCCEEDED, FAILED or DRY_RUN
- * @param reason for RECOVERY_FINISHED and ACKNOWLEDGED: one sentence
+ * One line of the audit journal: one record type per kind of event, written as JSON with its kind in the
+ * "event" field.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
+@JsonSubTypes({
+    @JsonSubTypes.Type(AuditEvent.RecoveryPlanned.class),
+    @JsonSubTypes.Type(AuditEvent.StepStarted.class),
+    @JsonSubTypes.Type(AuditEvent.StepFinished.class),
+    @JsonSubTypes.Type(AuditEvent.RecoveryFinished.class),
+    @JsonSubTypes.Type(AuditEvent.Acknowledged.class)
+})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AuditEvent(
-    Instant time,
-    String recoveryId,
-    String cluster,
-    String event,
-    RecoveryPlan plan,
-    Boolean dryRun,
-    Integer stepIndex,
-    String step,
-    Boolean destructive,
-    Boolean success,
-    Integer exitCode,
-    String stdout,
-    String stderr,
-    Long durationMillis,
-    String error,
-    String outcome,
-    String reason) {
-
+public sealed interface AuditEvent {
   /** A plan was made (written before anything runs). */
-  public static final String RECOVERY_PLANNED = "recovery-planned";
+  String RECOVERY_PLANNED = "recovery-planned";
   /** A step is about to run (written before it runs). */
-  public static final String STEP_STARTED = "step-started";
+  String STEP_STARTED = "step-started";
   /** A step ended. */
-  public static final String STEP_FINISHED = "step-finished";
+  String STEP_FINISHED = "step-finished";
   /** A recovery ended. */
-  public static final String RECOVERY_FINISHED = "recovery-finished";
+  String RECOVERY_FINISHED = "recovery-finished";
   /** An operator acknowledged an escalation. */
-  public static final String ACKNOWLEDGED = "acknowledged";
+  String ACKNOWLEDGED = "acknowledged";
 
   /** Outcome of a recovery whose steps all ran and whose cluster has a leader again. */
-  public static final String SUCCEEDED = "SUCCEEDED";
+  String SUCCEEDED = "SUCCEEDED";
   /** Outcome of a recovery that stopped at a failed step, failed verification, or was abandoned. */
-  public static final String FAILED = "FAILED";
-  /** Outcome of a plan that was only printed. */
-  public static final String DRY_RUN = "DRY_RUN";
+  String FAILED = "FAILED";
+  /** Outcome of a plan that was only logged. */
+  String DRY_RUN = "DRY_RUN";
+
+  /** When it was written. */
+  Instant time();
+
+  /** The recovery it belongs to (empty for an acknowledgement without one). */
+  String recoveryId();
+
+  /** The cluster's name. */
+  String cluster();
+
+  /** The kind of event, as written in the "event" field. */
+  @JsonIgnore
+  default String event() {
+    return getClass().getAnnotation(JsonTypeName.class).value();
+  }
+
+  /**
+   * A whole plan, before any of it runs (or instead of running it, when the mode only plans).
+   *
+   * @param plan the plan
+   * @param dryRun true when the plan was only logged
+   */
+  @JsonTypeName(RECOVERY_PLANNED)
+  record RecoveryPlanned(Instant time, String recoveryId, String cluster, RecoveryPlan plan, boolean dryRun)
+      implements AuditEvent {}
+
+  /**
+   * A step is about to run; on disk before it runs.
+   *
+   * @param stepIndex zero-based index of the step in the plan
+   * @param step the step's one-line description
+   * @param destructive whether the step is destructive
+   */
+  @JsonTypeName(STEP_STARTED)
+  record StepStarted(Instant time, String recoveryId, String cluster, int stepIndex, String step,
+      boolean destructive) implements AuditEvent {}
+
+  /**
+   * How a step ended.
+   *
+   * @param stepIndex zero-based index of the step in the plan
+   * @param step the step's one-line description
+   * @param success whether it succeeded
+   * @param exitCode exit code of the command, -1 if none
+   * @param stdout standard output, truncated; null when empty
+   * @param stderr standard error, truncated; null when empty
+   * @param durationMillis how long it took
+   * @param error why it failed; null when it did not
+   */
+  @JsonTypeName(STEP_FINISHED)
+  record StepFinished(Instant time, String recoveryId, String cluster, int stepIndex, String step, boolean success,
+      int exitCode, String stdout, String stderr, long durationMillis, String error) implements AuditEvent {}
+
+  /**
+   * The end of a recovery.
+   *
+   * @param outcome SUCCEEDED, FAILED or DRY_RUN
+   * @param reason one sentence
+   */
+  @JsonTypeName(RECOVERY_FINISHED)
+  record RecoveryFinished(Instant time, String recoveryId, String cluster, String outcome, String reason)
+      implements AuditEvent {}
+
+  /**
+   * An operator acknowledged an escalation.
+   *
+   * @param reason who, and their note
+   */
+  @JsonTypeName(ACKNOWLEDGED)
+  record Acknowledged(Instant time, String recoveryId, String cluster, String reason) implements AuditEvent {}
 }

@@ -1,9 +1,9 @@
 package io.consulwatchdog.recover;
 
-import io.consulwatchdog.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consulwatchdog.execute.ExecutionResult;
+import io.consulwatchdog.json.JsonMapper;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import java.io.IOException;
@@ -50,33 +50,32 @@ public final class AuditJournal {
     return file;
   }
 
-  /** Records a whole plan, before any of it runs (or instead of running it, in dry-run). */
+  /** Records a whole plan, before any of it runs (or instead of running it, when the mode only plans). */
   public void recoveryPlanned(RecoveryPlan plan, boolean dryRun) {
-    append(event(plan.id(), AuditEvent.RECOVERY_PLANNED, plan, dryRun, null, null, null, null, null, null));
+    append(new AuditEvent.RecoveryPlanned(clock.instant(), plan.id(), cluster, plan, dryRun));
   }
 
   /** Records that a step is about to run; returns only once the line is on disk. */
   public void stepStarted(String recoveryId, int index, Step step) {
-    append(event(recoveryId, AuditEvent.STEP_STARTED, null, null, index, step.describe(), step.destructive(),
-        null, null, null));
+    append(new AuditEvent.StepStarted(clock.instant(), recoveryId, cluster, index, step.describe(),
+        step.destructive()));
   }
 
   /** Records how a step ended. */
   public void stepFinished(String recoveryId, int index, Step step, ExecutionResult result) {
-    append(new AuditEvent(clock.instant(), recoveryId, cluster, AuditEvent.STEP_FINISHED, null, null, index,
-        step.describe(), null, result.success(), result.exitCode(), truncate(result.stdout()),
-        truncate(result.stderr()), result.took().toMillis(), result.error().isEmpty() ? null : result.error(),
-        null, null));
+    append(new AuditEvent.StepFinished(clock.instant(), recoveryId, cluster, index, step.describe(),
+        result.success(), result.exitCode(), truncate(result.stdout()), truncate(result.stderr()),
+        result.took().toMillis(), result.error().isEmpty() ? null : result.error()));
   }
 
   /** Records the end of a recovery: SUCCEEDED, FAILED or DRY_RUN, with a reason. */
   public void recoveryFinished(String recoveryId, String outcome, String reason) {
-    append(event(recoveryId, AuditEvent.RECOVERY_FINISHED, null, null, null, null, null, null, outcome, reason));
+    append(new AuditEvent.RecoveryFinished(clock.instant(), recoveryId, cluster, outcome, reason));
   }
 
   /** Records an operator's acknowledgement of an escalation. */
   public void acknowledged(String recoveryId, String reason) {
-    append(event(recoveryId, AuditEvent.ACKNOWLEDGED, null, null, null, null, null, null, null, reason));
+    append(new AuditEvent.Acknowledged(clock.instant(), recoveryId, cluster, reason));
   }
 
   /** Every readable event, oldest first; a torn last line (crash while writing) is skipped. */
@@ -104,49 +103,38 @@ public final class AuditJournal {
     return events;
   }
 
+  /** The events of one kind, oldest first. */
+  public <T extends AuditEvent> List<T> read(Class<T> kind) {
+    return read().stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
   /** The last recovery planned for real whose end is not recorded, with the steps that are. */
   public Optional<UnfinishedRecovery> unfinished() {
     RecoveryPlan open = null;
     Map<Integer, Boolean> finished = new HashMap<>();
     Integer dangling = null;
     for (AuditEvent e : read()) {
-      switch (e.event()) {
-        case AuditEvent.RECOVERY_PLANNED -> {
-          if (!Boolean.TRUE.equals(e.dryRun()) && e.plan() != null) {
-            open = e.plan();
-            finished = new HashMap<>();
-            dangling = null;
-          }
+      if (e instanceof AuditEvent.RecoveryPlanned p) {
+        if (!p.dryRun() && p.plan() != null) {
+          open = p.plan();
+          finished = new HashMap<>();
+          dangling = null;
         }
-        case AuditEvent.STEP_STARTED -> {
-          if (open != null && open.id().equals(e.recoveryId())) {
-            dangling = e.stepIndex();
-          }
+      } else if (open == null || !open.id().equals(e.recoveryId())) {
+        continue;
+      } else if (e instanceof AuditEvent.StepStarted started) {
+        dangling = started.stepIndex();
+      } else if (e instanceof AuditEvent.StepFinished ended) {
+        finished.put(ended.stepIndex(), ended.success());
+        if (dangling != null && dangling == ended.stepIndex()) {
+          dangling = null;
         }
-        case AuditEvent.STEP_FINISHED -> {
-          if (open != null && open.id().equals(e.recoveryId())) {
-            finished.put(e.stepIndex(), Boolean.TRUE.equals(e.success()));
-            if (e.stepIndex().equals(dangling)) {
-              dangling = null;
-            }
-          }
-        }
-        case AuditEvent.RECOVERY_FINISHED -> {
-          if (open != null && open.id().equals(e.recoveryId())) {
-            open = null;
-          }
-        }
-        default -> { }
+      } else if (e instanceof AuditEvent.RecoveryFinished) {
+        open = null;
       }
     }
     return open == null ? Optional.empty()
         : Optional.of(new UnfinishedRecovery(open, finished, Optional.ofNullable(dangling)));
-  }
-
-  private AuditEvent event(String id, String type, RecoveryPlan plan, Boolean dryRun, Integer index, String step,
-      Boolean destructive, Boolean success, String outcome, String reason) {
-    return new AuditEvent(clock.instant(), id, cluster, type, plan, dryRun, index, step, destructive, success,
-        null, null, null, null, null, outcome, reason);
   }
 
   private synchronized void append(AuditEvent event) {

@@ -16,7 +16,7 @@ import org.slf4j.MDC;
 
 /**
  * The observing half of the loop for one cluster: observe, diagnose, remember, export, and log each
- * change of state (not every poll).
+ * change of diagnosis (not every poll).
  */
 public final class ClusterPoller {
   private static final Logger log = LoggerFactory.getLogger(ClusterPoller.class);
@@ -28,7 +28,6 @@ public final class ClusterPoller {
   private final WatchdogMetrics metrics;
   private final Clock clock;
   private volatile History history = History.empty();
-  private volatile ClusterSnapshot lastSnapshot;
 
   /** A monitor for one cluster with its collaborators. */
   public ClusterPoller(ClusterConfig cluster, ClusterObserver observer, Diagnoser diagnoser,
@@ -41,15 +40,14 @@ public final class ClusterPoller {
     this.clock = clock;
   }
 
-  /** One poll: returns the verdict, already recorded in the history, metrics and topology. */
-  public Verdict poll() {
+  /** One poll: observes and diagnoses; the verdict is already recorded in the history, metrics and topology. */
+  public PollResult poll() {
     MDC.put("cluster", cluster.name());
     try {
       ClusterSnapshot snapshot = observer.observe(cluster);
       Verdict verdict = diagnoser.diagnose(snapshot, history, clock.instant(), cluster.recovery().leaderlessAfter());
       Optional<Verdict> previous = history.latest();
       history = history.record(verdict);
-      lastSnapshot = snapshot;
       metrics.recordPoll(snapshot, verdict);
       if (verdict.leader().isPresent()) {
         TopologyStore.fromSnapshot(snapshot, verdict.at()).ifPresent(t -> {
@@ -61,7 +59,7 @@ public final class ClusterPoller {
       if (previous.isEmpty() || previous.get().code() != verdict.code() || previous.get().cause() != verdict.cause()) {
         logChange(previous, verdict);
       }
-      return verdict;
+      return new PollResult(snapshot, verdict);
     } finally {
       MDC.remove("cluster");
     }
@@ -80,11 +78,6 @@ public final class ClusterPoller {
   /** The cluster's history so far. */
   public History history() {
     return history;
-  }
-
-  /** The most recent snapshot, or null before the first poll. */
-  public ClusterSnapshot lastSnapshot() {
-    return lastSnapshot;
   }
 
   /** The cluster this monitor watches. */

@@ -2,38 +2,35 @@ package io.consulwatchdog.recover;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryConfig;
-import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.decide.Decision;
 import io.consulwatchdog.decide.DecisionMaker;
+import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
-import io.consulwatchdog.execute.AgentExecutor;
 import io.consulwatchdog.metrics.WatchdogMetrics;
-import io.consulwatchdog.observe.ClusterObserver;
-import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.TopologyStore;
 import io.consulwatchdog.plan.PlanOutcome;
 import io.consulwatchdog.plan.PlanRequest;
 import io.consulwatchdog.plan.Planner;
 import io.consulwatchdog.plan.RecoveryPlan;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The loop body for one cluster, read top to bottom: observe and diagnose (through the cluster's
- * {@link ClusterPoller}, which also keeps history, metrics and topology), decide, re-probe, plan, audit,
- * run (or print, in dry-run), verify, record the new state. Only state changes are logged, not every poll.
+ * The loop of one cluster, read top to bottom in {@link #tick}: observe and diagnose (the poller), decide,
+ * re-probe, plan, audit, act (or log the plan when the mode only plans), verify, record the new status.
+ * Only changes of status are logged, not every poll. Built by {@link ReconcilerFactory}.
  */
 public final class ClusterReconciler {
   private static final Logger log = LoggerFactory.getLogger(ClusterReconciler.class);
@@ -41,7 +38,7 @@ public final class ClusterReconciler {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final ClusterConfig cluster;
-  private final ClusterPoller monitor;
+  private final ClusterPoller poller;
   private final DecisionMaker decisionMaker;
   private final Planner planner;
   private final PlanRunner runner;
@@ -49,23 +46,20 @@ public final class ClusterReconciler {
   private final AuditJournal journal;
   private final RecoveryStatusStore store;
   private final WatchdogMetrics metrics;
+  private final Supplier<EffectiveMode> mode;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  private volatile RecoveryStatus state;
+  private volatile RecoveryStatus status;
+  private boolean resumeChecked;
   private String lastRefusal = "";
 
-  /**
-   * A watch over one cluster; its state is loaded from the store.
-   *
-   * @param monitor observes and diagnoses the cluster, keeping its history, metrics and known topology
-   * @param runner runs plans through the executors (built with the same journal and clock)
-   * @param topology the last-known-good topology store, read at planning time
-   */
-  public ClusterReconciler(ClusterPoller monitor, DecisionMaker decisionMaker, Planner planner, PlanRunner runner,
-      TopologyStore topology, AuditJournal journal, RecoveryStatusStore store, WatchdogMetrics metrics, Clock clock) {
-    this.cluster = monitor.cluster();
-    this.monitor = monitor;
+  /** A loop over one cluster with its collaborators; its status is loaded from the store. */
+  ClusterReconciler(ClusterConfig cluster, ClusterPoller poller, DecisionMaker decisionMaker, Planner planner,
+      PlanRunner runner, TopologyStore topology, AuditJournal journal, RecoveryStatusStore store,
+      WatchdogMetrics metrics, Supplier<EffectiveMode> mode, Clock clock) {
+    this.cluster = cluster;
+    this.poller = poller;
     this.decisionMaker = decisionMaker;
     this.planner = planner;
     this.runner = runner;
@@ -73,34 +67,22 @@ public final class ClusterReconciler {
     this.journal = journal;
     this.store = store;
     this.metrics = metrics;
+    this.mode = mode;
     this.clock = clock;
-    this.state = store.loadOrInitial(cluster.name(), clock.instant());
-    metrics.recoveryState(cluster.name(), state.state().name());
+    this.status = store.loadOrInitial(cluster.name(), clock.instant());
+    metrics.recoveryState(cluster.name(), status.state().name());
   }
 
   /**
-   * Wires a watch with the standard decision maker, planner, journal and state store under the state dir.
-   *
-   * @param executors makes one agent's executor (a new one per call; the runner closes it after a plan)
+   * One poll: observe, diagnose, decide and, when decided, recover. The first tick first finishes (or
+   * safely ends) a recovery that a previous run of the watchdog left unfinished.
    */
-  public static ClusterReconciler create(ClusterPoller monitor, ClusterObserver observer,
-      Function<ServerConfig, AgentExecutor> executors, LeaderRead leaderRead, Path stateDir, WatchdogMetrics metrics,
-      Clock clock) {
-    ClusterConfig cluster = monitor.cluster();
-    AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
-    PlanRunner runner = new PlanRunner(cluster, executors, observer, leaderRead, journal, metrics, clock,
-        Sleeper.real(), POLL_DURING_RECOVERY);
-    return new ClusterReconciler(monitor, new DecisionMaker(), new Planner(), runner, new TopologyStore(stateDir), journal,
-        new RecoveryStatusStore(stateDir), metrics, clock);
-  }
-
-  /** Time between polls of the wait and verify steps of a running plan. */
-  public static final Duration POLL_DURING_RECOVERY = Duration.ofSeconds(1);
-
-  /** One poll: observe, diagnose, decide and, when decided, recover. */
   public Tick tick() {
     MDC.put("cluster", cluster.name());
     try {
+      if (!resumeChecked) {
+        resumeUnfinished();
+      }
       return tickInCluster();
     } finally {
       MDC.remove("cluster");
@@ -108,76 +90,110 @@ public final class ClusterReconciler {
   }
 
   private Tick tickInCluster() {
-    RecoveryConfig config = cluster.recovery();
     adoptAcknowledgement();
-    Verdict verdict = monitor.poll();
-    Decision decision = decisionMaker.decide(verdict, monitor.history(), state, config, clock.instant());
+    PollResult seen = poller.poll();
+    EffectiveMode now = mode.get();
+    Decision decision = decisionMaker.decide(seen.verdict(), poller.history(), status, cluster.recovery(), now,
+        clock.instant());
     moveTo(decision.next(), decision.reason());
-    if (!decision.recover()) {
-      return new Tick(verdict, decision, Optional.empty(), Optional.empty());
+    if (!decision.plans()) {
+      return new Tick(seen, decision, Optional.empty(), Optional.empty());
     }
 
     // Re-probe right before acting: the cluster must still need recovery now.
-    Verdict confirmed = monitor.poll();
-    ClusterSnapshot again = monitor.lastSnapshot();
-    if (!confirmed.code().needsRecovery()) {
-      moveTo(state.moveTo(RecoveryState.IDLE, clock.instant()), "re-probe found " + confirmed.summary());
-      return new Tick(confirmed, decision, Optional.empty(), Optional.empty());
+    PollResult again = poller.poll();
+    if (!again.verdict().code().needsRecovery()) {
+      moveTo(status.moveTo(RecoveryState.IDLE, clock.instant()), "re-probe found " + again.verdict().summary());
+      return new Tick(again, decision, Optional.empty(), Optional.empty());
+    }
+    Optional<RecoveryPlan> planned = plan(again, newRecoveryId());
+    if (planned.isEmpty()) {
+      return new Tick(again, decision, Optional.empty(), Optional.empty());
+    }
+    RecoveryPlan plan = planned.get();
+    boolean planOnly = decision.kind() == Decision.Kind.PLAN_ONLY;
+    journal.recoveryPlanned(plan, planOnly);
+    if (planOnly) {
+      logPlanOnly(plan, now);
+      return new Tick(again, decision, planned, Optional.empty());
     }
 
-    String id = newRecoveryId();
-    PlanOutcome outcome = planner.plan(new PlanRequest(cluster, confirmed, again, topology.load(cluster.name()), id,
-        clock.instant()));
-    if (outcome instanceof PlanOutcome.Refused refused) {
-      String text = refused.render();
-      if (!text.equals(lastRefusal)) {
-        log.warn("cluster {}: {} but {}", cluster.name(), confirmed.summary(), text.strip());
-        lastRefusal = text;
-      }
-      return new Tick(confirmed, decision, Optional.empty(), Optional.empty());
-    }
-    lastRefusal = "";
-    RecoveryPlan plan = ((PlanOutcome.Planned) outcome).plan();
-    journal.recoveryPlanned(plan, decision.dryRun());
-
-    if (decision.dryRun()) {
-      log.warn("cluster {}: dry-run, this plan would run now:\n{}", cluster.name(),
-          String.join("\n", runner.describe(plan)));
-      journal.recoveryFinished(id, AuditEvent.DRY_RUN, "dry-run: the plan was printed, nothing was run");
-      metrics.dryRunPlan(cluster.name(), plan.strategy());
-      moveTo(state.dryRunPrinted(id, clock.instant(), config), "dry-run plan " + id + " printed");
-      return new Tick(confirmed, decision, Optional.of(plan), Optional.empty());
-    }
-
-    log.warn("cluster {}: starting recovery {}:\n{}", cluster.name(), id, plan.render());
-    moveTo(state.recoveryStarted(id, clock.instant()), "recovery " + id + " (" + plan.strategy() + ") started");
+    log.warn("cluster {}: starting recovery {}:\n{}", cluster.name(), plan.id(), plan.render());
+    moveTo(status.recoveryStarted(plan.id(), clock.instant()), "recovery " + plan.id() + " (" + plan.strategy()
+        + ") started");
     metrics.recoveryStarted(cluster.name(), plan.strategy());
     RunResult run = runSafely(plan, 0);
     finishRecovery(plan, run);
-    return new Tick(confirmed, decision, Optional.of(plan), Optional.of(run));
+    return new Tick(again, decision, planned, Optional.of(run));
+  }
+
+  /** Plans from a poll; a refusal is logged once per distinct reason and gives no plan. */
+  private Optional<RecoveryPlan> plan(PollResult poll, String id) {
+    PlanOutcome outcome = planner.plan(request(poll, id));
+    if (outcome instanceof PlanOutcome.Refused refused) {
+      String text = refused.render();
+      if (!text.equals(lastRefusal)) {
+        log.warn("cluster {}: {} but {}", cluster.name(), poll.verdict().summary(), text.strip());
+        lastRefusal = text;
+      }
+      return Optional.empty();
+    }
+    lastRefusal = "";
+    return Optional.of(((PlanOutcome.Planned) outcome).plan());
+  }
+
+  private PlanRequest request(PollResult poll, String id) {
+    return new PlanRequest(cluster, poll.verdict(), poll.snapshot(), topology.load(cluster.name()), id,
+        clock.instant());
+  }
+
+  /** The mode only plans: the plan is logged with exactly what each step would run, and nothing runs. */
+  private void logPlanOnly(RecoveryPlan plan, EffectiveMode now) {
+    log.warn("cluster {}: mode {}, this plan would run now:\n{}", cluster.name(), now,
+        String.join("\n", runner.describe(plan)));
+    journal.recoveryFinished(plan.id(), AuditEvent.DRY_RUN, "mode " + now + ": the plan was logged, nothing was run");
+    metrics.dryRunPlan(cluster.name(), plan.strategy());
+    moveTo(status.dryRunPrinted(plan.id(), clock.instant(), cluster.recovery()), "plan " + plan.id() + " logged");
   }
 
   /**
-   * At startup: a recovery the journal shows unfinished is continued after its last completed step, or
-   * ended as FAILED when its interrupted step was destructive or the mode is no longer auto.
+   * What the watchdog would do now, without doing it and without journaling: one poll, its diagnosis
+   * (with no history but this watchdog's), and the plan with each step's exact action, or why none.
+   */
+  public Preview preview() {
+    PollResult now = poller.poll();
+    if (!now.verdict().code().needsRecovery()) {
+      return new Preview(now, Optional.empty(), List.of(), mode.get(), status);
+    }
+    PlanOutcome outcome = planner.plan(request(now, ID_TIME.format(clock.instant()) + "-plan"));
+    List<String> lines = outcome instanceof PlanOutcome.Planned p ? runner.describe(p.plan())
+        : ((PlanOutcome.Refused) outcome).render().lines().toList();
+    return new Preview(now, Optional.of(outcome), lines, mode.get(), status);
+  }
+
+  /**
+   * Finishes a recovery the journal shows unfinished: continued after its last completed step, or ended as
+   * FAILED when its interrupted step was destructive or the mode no longer acts. Called by the first tick.
    */
   public Optional<RunResult> resumeUnfinished() {
+    resumeChecked = true;
     Optional<UnfinishedRecovery> unfinished = journal.unfinished();
     if (unfinished.isEmpty()) {
-      if (state.state().inRecovery()) {
-        String why = "state file says " + state.state() + " but the journal shows no unfinished recovery";
-        moveTo(state.recoveryFinished(false, clock.instant(), cluster.recovery()), why);
+      if (status.state().inRecovery()) {
+        String why = "state file says " + status.state() + " but the journal shows no unfinished recovery";
+        moveTo(status.recoveryFinished(false, clock.instant(), cluster.recovery()), why);
       }
       return Optional.empty();
     }
     RecoveryPlan plan = unfinished.get().plan();
-    if (!state.state().inRecovery() || !state.recoveryId().equals(Optional.of(plan.id()))) {
-      state = state.restoredRecovering(plan.id(), clock.instant());
+    if (!status.state().inRecovery() || !status.recoveryId().equals(Optional.of(plan.id()))) {
+      status = status.restoredRecovering(plan.id(), clock.instant());
     }
     UnfinishedRecovery.ResumePoint point = unfinished.get().resumePoint();
-    if (!RecoveryConfig.AUTO.equals(cluster.recovery().mode())) {
-      point = new UnfinishedRecovery.ResumePoint.Abandon("the watchdog restarted in mode "
-          + cluster.recovery().mode() + ": the unfinished recovery is not continued");
+    EffectiveMode now = mode.get();
+    if (!now.mayAct()) {
+      point = new UnfinishedRecovery.ResumePoint.Abandon("the watchdog restarted in mode " + now
+          + ": the unfinished recovery is not continued");
     }
     if (point instanceof UnfinishedRecovery.ResumePoint.Abandon abandon) {
       log.error("cluster {}: recovery {} interrupted by a watchdog restart: {}", cluster.name(), plan.id(),
@@ -187,9 +203,9 @@ public final class ClusterReconciler {
       return Optional.of(failed);
     }
     // Re-probe before continuing, as tick() does before acting: the cluster may have healed meanwhile.
-    Verdict now = monitor.poll();
-    if (!now.code().needsRecovery()) {
-      String why = "not continued after a watchdog restart: the cluster no longer needs it (" + now.summary() + ")";
+    Verdict verdict = poller.poll().verdict();
+    if (!verdict.code().needsRecovery()) {
+      String why = "not continued after a watchdog restart: the cluster no longer needs it (" + verdict.summary() + ")";
       log.warn("cluster {}: recovery {} {}", cluster.name(), plan.id(), why);
       RunResult ended = new RunResult(true, Optional.empty(), why, Duration.ZERO);
       finishRecovery(plan, ended); // verifies a leader like any finished run; FAILED without one
@@ -213,35 +229,20 @@ public final class ClusterReconciler {
     }
   }
 
-  /** An operator's `consul-watchdog ack` rewrote state.json while this watch held ESCALATED: adopt it. */
+  /** An operator's `consul-watchdog ack` rewrote state.json while this loop held ESCALATED: adopt it. */
   private void adoptAcknowledgement() {
-    if (state.state() != RecoveryState.ESCALATED) {
+    if (status.state() != RecoveryState.ESCALATED) {
       return;
     }
     store.load(cluster.name())
         .filter(saved -> saved.state() != RecoveryState.ESCALATED && saved.acknowledgedAt().isPresent()
-            && !saved.acknowledgedAt().equals(state.acknowledgedAt()))
+            && !saved.acknowledgedAt().equals(status.acknowledgedAt()))
         .ifPresent(saved -> {
-          log.info("cluster {}: {} -> {}: acknowledged by an operator at {}", cluster.name(), state.state(),
+          log.info("cluster {}: {} -> {}: acknowledged by an operator at {}", cluster.name(), status.state(),
               saved.state(), saved.acknowledgedAt().get());
-          state = saved;
-          metrics.recoveryState(cluster.name(), state.state().name());
+          status = saved;
+          metrics.recoveryState(cluster.name(), status.state().name());
         });
-  }
-
-  /** The current watch state. */
-  public RecoveryStatus state() {
-    return state;
-  }
-
-  /** The snapshot of the most recent poll, or null before the first. */
-  public ClusterSnapshot lastSnapshot() {
-    return monitor.lastSnapshot();
-  }
-
-  /** The history of verdicts so far. */
-  public History history() {
-    return monitor.history();
   }
 
   /** Verifies a finished run, journals and counts the outcome, and moves to COOLDOWN, FAILED or ESCALATED. */
@@ -249,45 +250,87 @@ public final class ClusterReconciler {
     boolean succeeded = run.succeeded();
     String reason = run.reason();
     if (succeeded) {
-      moveTo(state.moveTo(RecoveryState.VERIFYING, clock.instant()), "recovery " + plan.id() + " steps done");
-      Verdict after = monitor.poll();
+      moveTo(status.moveTo(RecoveryState.VERIFYING, clock.instant()), "recovery " + plan.id() + " steps done");
+      Verdict after = poller.poll().verdict();
       succeeded = after.leader().isPresent();
       reason = (succeeded ? "verified: " : "verification failed: ") + after.summary();
     }
     journal.recoveryFinished(plan.id(), succeeded ? AuditEvent.SUCCEEDED : AuditEvent.FAILED, reason);
     metrics.recoveryFinished(cluster.name(), plan.strategy(), succeeded, run.took());
-    RecoveryStatus next = state.recoveryFinished(succeeded, clock.instant(), cluster.recovery());
+    RecoveryStatus next = status.recoveryFinished(succeeded, clock.instant(), cluster.recovery());
     moveTo(next, "recovery " + plan.id() + (succeeded ? " succeeded: " : " failed: ") + reason);
     if (next.state() == RecoveryState.ESCALATED) {
       metrics.escalated(cluster.name());
     }
   }
 
-  /** Adopts the next state; logs and persists it when it differs from the current one. */
+  /** Adopts the next status; logs and persists it when it differs from the current one. */
   private void moveTo(RecoveryStatus next, String reason) {
-    if (next.equals(state)) {
+    if (next.equals(status)) {
       return;
     }
-    if (next.state() != state.state()) {
-      log.info("cluster {}: {} -> {}{}: {}", cluster.name(), state.state(), next.state(),
+    if (next.state() != status.state()) {
+      log.info("cluster {}: {} -> {}{}: {}", cluster.name(), status.state(), next.state(),
           next.recoveryId().map(id -> " [recovery " + id + "]").orElse(""), reason);
     }
-    state = next;
-    store.save(state);
-    metrics.recoveryState(cluster.name(), state.state().name());
+    status = next;
+    store.save(status);
+    metrics.recoveryState(cluster.name(), status.state().name());
   }
 
   private String newRecoveryId() {
     return ID_TIME.format(clock.instant()) + "-" + String.format("%04x", random.nextInt(0x10000));
   }
 
+  /** The cluster this loop watches. */
+  public ClusterConfig cluster() {
+    return cluster;
+  }
+
+  /** The current recovery status. */
+  public RecoveryStatus state() {
+    return status;
+  }
+
+  /** The cluster's recovery settings in force. */
+  public RecoveryConfig recovery() {
+    return cluster.recovery();
+  }
+
+  /** The effective mode now. */
+  public EffectiveMode mode() {
+    return mode.get();
+  }
+
+  /** The history of verdicts so far. */
+  public History history() {
+    return poller.history();
+  }
+
   /**
    * What one tick saw and did.
    *
-   * @param verdict the last verdict of the tick (the re-probe's when there was one)
+   * @param poll the last poll of the tick (the re-probe when there was one)
    * @param decision the decision taken
-   * @param plan the plan made, if any (run, or printed in dry-run)
+   * @param plan the plan made, if any (run, or logged when the mode only plans)
    * @param run how the run ended, if a plan ran
    */
-  public record Tick(Verdict verdict, Decision decision, Optional<RecoveryPlan> plan, Optional<RunResult> run) {}
+  public record Tick(PollResult poll, Decision decision, Optional<RecoveryPlan> plan, Optional<RunResult> run) {
+    /** The verdict of the tick's last poll. */
+    public Verdict verdict() {
+      return poll.verdict();
+    }
+  }
+
+  /**
+   * What {@link #preview} found.
+   *
+   * @param poll the poll it planned from
+   * @param outcome the plan or the refusal, when the cluster needs recovery
+   * @param lines the plan with each step's exact action, or the refusal's reasons
+   * @param mode the effective mode
+   * @param status the recovery status (cooldown, escalation)
+   */
+  public record Preview(PollResult poll, Optional<PlanOutcome> outcome, List<String> lines, EffectiveMode mode,
+      RecoveryStatus status) {}
 }

@@ -3,7 +3,6 @@ package io.consulwatchdog.recover;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.execute.AgentOperation;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import java.util.ArrayList;
@@ -35,9 +34,7 @@ public final class PlanDescriber {
             continue;
           }
           AgentExecutor executor = opened.computeIfAbsent(agentStep.server(), n -> executors.apply(server.get()));
-          for (AgentOperation op : PlanRunner.operations(agentStep)) {
-            lines.add(String.format("  %2d. via: %s", i + 1, executor.describe(op)));
-          }
+          lines.add(String.format("  %2d. via: %s", i + 1, executor.describe(agentStep.operation())));
         }
       }
     } finally {

@@ -3,14 +3,12 @@ package io.consulwatchdog.recover;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.execute.AgentOperation;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +27,7 @@ import org.slf4j.LoggerFactory;
  * the plan. {@link #describe} renders the same plan for a dry run without running anything.
  */
 public final class PlanRunner {
-  /** File mode of peers.json and edited agent config files. */
-  public static final String FILE_MODE = "0644";
   private static final Logger log = LoggerFactory.getLogger(PlanRunner.class);
-  private static final Pattern BOOTSTRAP_EXPECT = Pattern.compile("(\"bootstrap_expect\"\\s*:\\s*)\\d+");
 
   private final ClusterConfig cluster;
   private final Function<ServerConfig, AgentExecutor> executors;
@@ -138,49 +131,7 @@ public final class PlanRunner {
       return ExecutionResult.failed("agent " + step.server() + " is not in the cluster's config", Duration.ZERO);
     }
     AgentExecutor executor = opened.computeIfAbsent(step.server(), n -> executors.apply(server.get()));
-    if (step instanceof Step.SetBootstrapExpect set) {
-      return setBootstrapExpect(executor, set);
-    }
-    return executor.run(operations(step).get(0), step.timeout());
-  }
-
-  /** Reads the agent config, replaces the bootstrap_expect value, writes it back (as the seed's lineinfile). */
-  private ExecutionResult setBootstrapExpect(AgentExecutor executor, Step.SetBootstrapExpect step) {
-    ExecutionResult read = executor.run(new AgentOperation.ReadFile(step.configFile()), step.timeout());
-    if (!read.success()) {
-      return read;
-    }
-    Matcher m = BOOTSTRAP_EXPECT.matcher(read.stdout());
-    if (!m.find()) {
-      return ExecutionResult.failed(step.configFile() + " has no \"bootstrap_expect\" setting", read.took());
-    }
-    String edited = m.replaceFirst("$1" + step.value());
-    return executor.run(new AgentOperation.WriteFile(step.configFile(), edited.getBytes(StandardCharsets.UTF_8),
-        FILE_MODE), step.timeout());
-  }
-
-  /** The executor operations an agent step maps to. */
-  public static List<AgentOperation> operations(Step.AgentStep step) {
-    if (step instanceof Step.StopAgent) {
-      return List.of(new AgentOperation.Stop());
-    }
-    if (step instanceof Step.StartAgent) {
-      return List.of(new AgentOperation.Start());
-    }
-    if (step instanceof Step.RestartAgent || step instanceof Step.RestartClient) {
-      return List.of(new AgentOperation.Restart());
-    }
-    if (step instanceof Step.BackupRaftDir b) {
-      return List.of(new AgentOperation.BackupDirectory(b.source(), b.target()));
-    }
-    if (step instanceof Step.WritePeersJson w) {
-      return List.of(new AgentOperation.WriteFile(w.path(), w.content().getBytes(StandardCharsets.UTF_8), FILE_MODE));
-    }
-    if (step instanceof Step.SetBootstrapExpect s) {
-      return List.of(new AgentOperation.ReadFile(s.configFile()),
-          new AgentOperation.WriteFile(s.configFile(), new byte[0], FILE_MODE));
-    }
-    throw new IllegalArgumentException("no operation for " + step.kind());
+    return executor.run(step.operation(), step.timeout());
   }
 
   /** Polls until the check yields a detail or the timeout passes; bounded in time and in count. */

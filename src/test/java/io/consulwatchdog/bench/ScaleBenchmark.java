@@ -6,6 +6,7 @@ import io.consulwatchdog.config.Durations;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.daemon.Daemon;
 import io.consulwatchdog.daemon.TickTiming;
+import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.Verdict;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -41,7 +42,7 @@ public final class ScaleBenchmark {
     int maxThreads = 0;
     List<Optional<Verdict>> verdicts = new ArrayList<>();
     Instant end;
-    try (Daemon daemon = Daemon.start(config, ticks::add)) {
+    try (Daemon daemon = Daemon.start(config, ModeOverrides.none(), ticks::add)) {
       long deadline = System.nanoTime() + duration.toNanos();
       while (System.nanoTime() < deadline) {
         Thread.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));

@@ -61,7 +61,7 @@ class AckCommandTest {
     assertThat(after.recentFailures()).isEmpty();
     assertThat(after.acknowledgedAt()).contains(clock.instant());
     List<AuditEvent> events = new AuditJournal(dir.resolve("state"), "dc1", clock).read();
-    assertThat(events).singleElement().satisfies(e -> {
+    assertThat(events).singleElement().isInstanceOfSatisfying(AuditEvent.Acknowledged.class, e -> {
       assertThat(e.event()).isEqualTo(AuditEvent.ACKNOWLEDGED);
       assertThat(e.recoveryId()).isEqualTo("r3");
       assertThat(e.reason()).contains("disk replaced on s2");

@@ -9,7 +9,7 @@ import io.consulwatchdog.Fixtures.MutableClock;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.execute.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;

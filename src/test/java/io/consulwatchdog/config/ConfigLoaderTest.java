@@ -39,7 +39,7 @@ class ConfigLoaderTest {
     assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/consul-watchdog"));
     ClusterConfig dc1 = c.clusters().get(0);
     assertThat(dc1.pollInterval()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(dc1.recovery().mode()).isEqualTo("detect-only");
+    assertThat(dc1.recovery().mode()).isEqualTo(RecoveryMode.DETECT_ONLY);
     assertThat(dc1.recovery().strategies()).containsExactly("restart-down-servers");
     assertThat(dc1.servers().get(0).executor()).isInstanceOf(NoExecutorConfig.class);
     assertThat(dc1.tls().skipVerify()).isFalse();

@@ -151,7 +151,7 @@ class TlsOnRealConsulTest {
         + "\n    servers:\n      - name: s1\n        http_address: " + https + "\n");
     assertThatThrownBy(() -> new ConfigLoader().load(config)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("clusters[0].tls: cannot load TLS files")
-        .hasMessageContaining("no PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block");
+        .hasMessageContaining("dc1-client-consul-0.pem: no PEM private key");
   }
 
   private static void run(Path cwd, String... argv) throws Exception {

@@ -9,6 +9,7 @@ import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.TlsConfig;
 import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.decide.ModeOverrides;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,7 +34,7 @@ class DaemonTickTimingTest {
     WatchdogConfig config = new WatchdogConfig(Optional.empty(), dir.resolve("state"), "127.0.0.1:0",
         List.of(cluster("a", refused), cluster("b", refused)));
     List<TickTiming> ticks = new CopyOnWriteArrayList<>();
-    try (Daemon daemon = Daemon.start(config, ticks::add)) {
+    try (Daemon daemon = Daemon.start(config, ModeOverrides.none(), ticks::add)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> ticks.stream().filter(t -> t.cluster().equals("b")).count() >= 3);
     }
     List<TickTiming> a = ticks.stream().filter(t -> t.cluster().equals("a")).toList();

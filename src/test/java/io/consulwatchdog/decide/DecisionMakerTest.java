@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.decide.Decision.Kind;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.History;
@@ -14,13 +15,33 @@ import io.consulwatchdog.diagnose.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class DecisionMakerTest {
   private final DecisionMaker maker = new DecisionMaker();
-  private final RecoveryConfig auto = Fixtures.recovery(RecoveryConfig.AUTO, List.of("restart-down-servers"));
+  private final RecoveryConfig auto = Fixtures.recovery(RecoveryMode.AUTO, List.of("restart-down-servers"));
+
+  private static EffectiveMode mode(RecoveryConfig config) {
+    return EffectiveMode.resolve(config.mode(), ModeOverrides.none());
+  }
+
+  @Test
+  void aForcedDryRunPlansOnlyEvenInAutoModeButNeverTurnsDetectOnlyIntoPlanning() {
+    Run run = new Run();
+    Verdict v = verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0);
+    EffectiveMode forced = EffectiveMode.resolve(RecoveryMode.AUTO, new ModeOverrides(true));
+    assertThat(forced.kind()).isEqualTo(EffectiveMode.Kind.DRY_RUN);
+    assertThat(forced.reason()).contains("--dry-run");
+    RecoveryConfig eager = new RecoveryConfig(RecoveryMode.AUTO, List.of("restart-down-servers"),
+        Duration.ofSeconds(3), 1, Duration.ZERO, Duration.ofMinutes(10), 3, Duration.ofHours(1),
+        Duration.ofSeconds(60), false);
+    assertThat(maker.decide(v, History.empty(), run.state, eager, forced, T0).kind()).isEqualTo(Kind.PLAN_ONLY);
+    assertThat(EffectiveMode.resolve(RecoveryMode.DETECT_ONLY, new ModeOverrides(true)).kind())
+        .isEqualTo(EffectiveMode.Kind.DETECT_ONLY);
+  }
 
   /** Feeds one verdict per poll, pollEvery apart, carrying history and state; returns the last decision. */
   private final class Run {
@@ -32,7 +53,7 @@ class DecisionMakerTest {
     Decision poll(DiagnosisCode code, LeaderlessCause cause, RecoveryConfig config) {
       Verdict v = verdict(code, cause, now);
       history = history.record(v);
-      last = maker.decide(v, history, state, config, now);
+      last = maker.decide(v, history, state, config, mode(config), now);
       state = last.next();
       return last;
     }
@@ -58,7 +79,7 @@ class DecisionMakerTest {
   @EnumSource(value = DiagnosisCode.class, names = {"UNOBSERVABLE", "ELECTION_IN_PROGRESS", "DEGRADED", "SPLIT_VIEW",
       "HEALTHY"})
   void neverRecoversOnCodesThatDoNotNeedIt(DiagnosisCode code) {
-    RecoveryConfig eager = new RecoveryConfig(RecoveryConfig.AUTO, List.of("restart-down-servers"),
+    RecoveryConfig eager = new RecoveryConfig(RecoveryMode.AUTO, List.of("restart-down-servers"),
         Duration.ofSeconds(1), 1, Duration.ZERO, Duration.ZERO, 3, Duration.ofHours(1), Duration.ofSeconds(5), false);
     Run run = new Run();
     for (int i = 0; i < 50; i++) {
@@ -78,14 +99,13 @@ class DecisionMakerTest {
     assertThat(run.polls(1, code, Duration.ofSeconds(5), auto).kind()).isEqualTo(Kind.WATCH);
     Decision third = run.polls(1, code, Duration.ofSeconds(5), auto);
     assertThat(third.kind()).isEqualTo(Kind.RECOVER);
-    assertThat(third.dryRun()).isFalse();
     assertThat(third.next().state()).isEqualTo(RecoveryState.CONFIRMED);
     assertThat(third.reason()).contains("3/3 polls");
   }
 
   @Test
   void recoversOnlyAfterConfirmWindowHasPassed() {
-    RecoveryConfig windowed = new RecoveryConfig(RecoveryConfig.AUTO, List.of("restart-down-servers"),
+    RecoveryConfig windowed = new RecoveryConfig(RecoveryMode.AUTO, List.of("restart-down-servers"),
         Duration.ofSeconds(30), 2, Duration.ofSeconds(60), Duration.ofMinutes(10), 3, Duration.ofHours(1),
         Duration.ofSeconds(20), false);
     Run run = new Run();
@@ -121,7 +141,7 @@ class DecisionMakerTest {
 
   @Test
   void detectOnlyAlertsButNeverRecovers() {
-    RecoveryConfig detect = Fixtures.recovery(RecoveryConfig.DETECT_ONLY, List.of("restart-down-servers"));
+    RecoveryConfig detect = Fixtures.recovery(RecoveryMode.DETECT_ONLY, List.of("restart-down-servers"));
     Run run = new Run();
     Decision d = run.polls(10, DiagnosisCode.QUORUM_LOST, Duration.ofSeconds(5), detect);
     assertThat(d.kind()).isEqualTo(Kind.ALERT_ONLY);
@@ -129,12 +149,12 @@ class DecisionMakerTest {
   }
 
   @Test
-  void dryRunDecidesARecoveryMarkedDryRun() {
-    RecoveryConfig dry = Fixtures.recovery(RecoveryConfig.DRY_RUN, List.of("restart-down-servers"));
+  void dryRunDecidesToPlanOnly() {
+    RecoveryConfig dry = Fixtures.recovery(RecoveryMode.DRY_RUN, List.of("restart-down-servers"));
     Run run = new Run();
     Decision d = run.polls(3, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), dry);
-    assertThat(d.kind()).isEqualTo(Kind.RECOVER);
-    assertThat(d.dryRun()).isTrue();
+    assertThat(d.kind()).isEqualTo(Kind.PLAN_ONLY);
+    assertThat(d.reason()).contains("mode dry-run");
     // After the plan is printed the state cools down, so the plan is not printed every poll.
     run.state = run.state.dryRunPrinted("r1", run.now, dry);
     assertThat(run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), dry).kind()).isEqualTo(Kind.HOLD);
@@ -241,8 +261,8 @@ class DecisionMakerTest {
     Verdict v = verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0);
     History h = History.empty().record(v);
     RecoveryStatus s = RecoveryStatus.initial("dc1", T0);
-    assertThat(maker.decide(v, h, s, auto, T0)).isEqualTo(maker.decide(v, h, s, auto, T0));
+    assertThat(maker.decide(v, h, s, auto, mode(auto), T0)).isEqualTo(maker.decide(v, h, s, auto, mode(auto), T0));
     // History without the verdict is completed the same way.
-    assertThat(maker.decide(v, History.empty(), s, auto, T0)).isEqualTo(maker.decide(v, h, s, auto, T0));
+    assertThat(maker.decide(v, History.empty(), s, auto, mode(auto), T0)).isEqualTo(maker.decide(v, h, s, auto, mode(auto), T0));
   }
 }

@@ -1,5 +1,6 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.LocalExecutorConfig;
@@ -7,8 +8,8 @@ import io.consulwatchdog.config.NoExecutorConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.SshExecutorConfig;
 import io.consulwatchdog.config.SystemdExecutorConfig;
-import io.consulwatchdog.execute.AgentOperation.Restart;
-import io.consulwatchdog.execute.AgentOperation.Stop;
+import io.consulwatchdog.plan.AgentOperation.Restart;
+import io.consulwatchdog.plan.AgentOperation.Stop;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,14 +1,16 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.LocalExecutorConfig;
-import io.consulwatchdog.execute.AgentOperation.BackupDirectory;
-import io.consulwatchdog.execute.AgentOperation.ReadFile;
-import io.consulwatchdog.execute.AgentOperation.Restart;
-import io.consulwatchdog.execute.AgentOperation.Start;
-import io.consulwatchdog.execute.AgentOperation.Stop;
-import io.consulwatchdog.execute.AgentOperation.WriteFile;
+import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
+import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.Restart;
+import io.consulwatchdog.plan.AgentOperation.Start;
+import io.consulwatchdog.plan.AgentOperation.Stop;
+import io.consulwatchdog.plan.AgentOperation.WriteFile;
+import io.consulwatchdog.plan.Step;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,6 +243,26 @@ class LocalProcessExecutorTest {
     assertThat(r.success()).as(r.error()).isTrue();
     assertThat(dir.resolve("raft.backup-r2/junk")).doesNotExist();
     assertThat(leftover).doesNotExist();
+  }
+
+  @Test
+  void editFileReplacesTheFirstMatchLikeTheSeedsLineinfileAndWritesNothingWithoutAMatch() throws Exception {
+    Path agentJson = dir.resolve("agent.json");
+    Files.writeString(agentJson, "{\n  \"server\": true,\n  \"bootstrap_expect\": 3\n}\n");
+    var ex = executor(List.of("true"), List.of("true"), List.of());
+    Step.SetBootstrapExpect step = new Step.SetBootstrapExpect("s1", agentJson.toString(), 1, TIMEOUT);
+    ExecutionResult r = ex.run(step.operation(), TIMEOUT);
+    assertThat(r.success()).as(r.error()).isTrue();
+    assertThat(Files.readString(agentJson)).contains("\"bootstrap_expect\": 1").contains("\"server\": true");
+
+    Path other = dir.resolve("other.json");
+    Files.writeString(other, "{\"server\": true}");
+    ExecutionResult none = ex.run(new Step.SetBootstrapExpect("s1", other.toString(), 1, TIMEOUT).operation(), TIMEOUT);
+    assertThat(none.success()).isFalse();
+    assertThat(none.error()).contains("no match").contains("nothing written");
+    assertThat(Files.readString(other)).isEqualTo("{\"server\": true}");
+    assertThat(ex.describe(step.operation())).startsWith("local: read " + agentJson)
+        .contains("replace the first match").contains("write the edited content to");
   }
 
   @Test

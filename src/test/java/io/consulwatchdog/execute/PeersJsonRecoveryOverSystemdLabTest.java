@@ -1,5 +1,6 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import static io.consulwatchdog.execute.PeersJsonRecoveryScenario.peersJsonBytes;
 import static io.consulwatchdog.execute.PeersJsonRecoveryScenario.stepNumber;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,16 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ExecutorConfig;
 import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.config.ServerConfig;
-import io.consulwatchdog.recover.ClusterPoller;
+import io.consulwatchdog.decide.EffectiveMode;
+import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.decide.RecoveryState;
-import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
-import io.consulwatchdog.observe.TopologyStore;
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import io.consulwatchdog.recover.AuditEvent;
@@ -22,6 +23,7 @@ import io.consulwatchdog.recover.AuditJournal;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
 import io.consulwatchdog.recover.PlanDescriber;
+import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +76,7 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
 
   /** Auto mode, restart-down-servers then peers-json, leaderless after 5 s, confirmed by 3 polls over 3 s. */
   static RecoveryConfig recovery() {
-    return new RecoveryConfig(RecoveryConfig.AUTO, List.of("restart-down-servers", "peers-json"),
+    return new RecoveryConfig(RecoveryMode.AUTO, List.of("restart-down-servers", "peers-json"),
         Duration.ofSeconds(5), 3, Duration.ofSeconds(3), Duration.ofMinutes(10), 3, Duration.ofHours(1),
         Duration.ofSeconds(40), false);
   }
@@ -93,7 +95,7 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
   void writeKeysAndRememberTopology(ClusterConfig healthy) {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys(PREFIX, KEYS);
-    Verdict verdict = monitor(healthy).poll();
+    Verdict verdict = factory().poller(healthy).poll().verdict();
     assertThat(verdict.leader()).as(verdict.summary()).isPresent();
   }
 
@@ -106,12 +108,14 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
 
   /** A watch over the cluster whose executors come from the factory, each wrapped to record its calls. */
   ClusterReconciler watch(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors) {
-    return ClusterReconciler.create(monitor(cluster), observer, s -> recording(s.name(), executors.apply(s)),
-        new HttpLeaderRead(), stateDir, metrics, clock);
+    EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), ModeOverrides.none());
+    return factory().withExecutors(s -> recording(s.name(), executors.apply(s))).create(cluster, () -> mode);
   }
 
-  private ClusterPoller monitor(ClusterConfig cluster) {
-    return new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock);
+  private ReconcilerFactory factory() {
+    return ReconcilerFactory.standard(observer, s -> {
+      throw new IllegalStateException("no executors for a poller");
+    }, new HttpLeaderRead(), stateDir, metrics, clock);
   }
 
   /** Ticks once a second until the recovery has finished (COOLDOWN or FAILED); bounded; returns the time taken. */
@@ -136,8 +140,8 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
 
   /** The plan of the (single) recovery in the journal. */
   RecoveryPlan plan(ClusterConfig cluster) {
-    return journal(cluster).stream().filter(e -> e.event().equals(AuditEvent.RECOVERY_PLANNED)).findFirst()
-        .orElseThrow(() -> new AssertionError("no plan in the journal: " + journal(cluster))).plan();
+    return new AuditJournal(stateDir, cluster.name(), clock).read(AuditEvent.RecoveryPlanned.class).stream()
+        .findFirst().orElseThrow(() -> new AssertionError("no plan in the journal: " + journal(cluster))).plan();
   }
 
   /** Every operation run so far, in order. */
@@ -163,9 +167,8 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
     assertThat(watch.state().state()).as(events.toString()).isEqualTo(RecoveryState.COOLDOWN);
     RecoveryPlan plan = plan(cluster);
     assertThat(plan.strategy()).isEqualTo("peers-json");
-    AuditEvent last = events.get(events.size() - 1);
-    assertThat(last.event()).isEqualTo(AuditEvent.RECOVERY_FINISHED);
-    assertThat(last.outcome()).as(last.reason()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(AuditEvent.RecoveryFinished.class,
+        last -> assertThat(last.outcome()).as(last.reason()).isEqualTo(AuditEvent.SUCCEEDED));
     assertThat(registry.find("consul_watchdog_recoveries_succeeded").tag("strategy", "peers-json").counter())
         .isNotNull().extracting(c -> c.count()).isEqualTo(1.0);
 
@@ -184,8 +187,8 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
     }
     List<Integer> writeSteps = IntStream.range(0, plan.steps().size())
         .filter(i -> plan.steps().get(i) instanceof Step.WritePeersJson).boxed().toList();
-    assertThat(events.stream().filter(e -> e.event().equals(AuditEvent.STEP_FINISHED)
-        && writeSteps.contains(e.stepIndex()))).hasSize(writes.size()).allMatch(AuditEvent::success);
+    assertThat(events.stream().filter(AuditEvent.StepFinished.class::isInstance).map(AuditEvent.StepFinished.class::cast)
+        .filter(e -> writeSteps.contains(e.stepIndex()))).hasSize(writes.size()).allMatch(AuditEvent.StepFinished::success);
 
     Path backup = lab.server(survivor).dataDir().resolve("raft.backup-" + plan.id());
     assertThat(Files.isDirectory(backup)).as(backup.toString()).isTrue();

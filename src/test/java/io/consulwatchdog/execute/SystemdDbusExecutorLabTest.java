@@ -1,14 +1,15 @@
 package io.consulwatchdog.execute;
 
+import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.consulwatchdog.config.SystemdExecutorConfig;
-import io.consulwatchdog.execute.AgentOperation.ReadFile;
-import io.consulwatchdog.execute.AgentOperation.Restart;
-import io.consulwatchdog.execute.AgentOperation.Start;
-import io.consulwatchdog.execute.AgentOperation.Stop;
-import io.consulwatchdog.execute.AgentOperation.WriteFile;
+import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.Restart;
+import io.consulwatchdog.plan.AgentOperation.Start;
+import io.consulwatchdog.plan.AgentOperation.Stop;
+import io.consulwatchdog.plan.AgentOperation.WriteFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.consulwatchdog.plan;
 
-import io.consulwatchdog.consul.Reachability;
 import static io.consulwatchdog.Fixtures.T0;
 import static io.consulwatchdog.Fixtures.down;
 import static io.consulwatchdog.Fixtures.snapshot;
@@ -12,13 +11,16 @@ import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.NoExecutorConfig;
 import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.KnownServer;
 import io.consulwatchdog.observe.KnownTopology;
+import io.consulwatchdog.observe.ServerObservation;
 import io.consulwatchdog.plan.Step.BackupRaftDir;
 import io.consulwatchdog.plan.Step.RestartClient;
 import io.consulwatchdog.plan.Step.SetBootstrapExpect;
@@ -37,14 +39,14 @@ import org.junit.jupiter.api.Test;
 
 class PlannerTest {
   private static final Duration SETTLE = Duration.ofSeconds(20);
-  private static final Duration AGENT = Planner.AGENT_TIMEOUT;
+  private static final Duration AGENT = Strategy.AGENT_TIMEOUT;
   private static final String ID_A = "11111111-aaaa-aaaa-aaaa-111111111111";
   private static final String ID_C = "33333333-cccc-cccc-cccc-333333333333";
   private static final String ID_D = "44444444-dddd-dddd-dddd-444444444444";
   private final Planner planner = new Planner();
 
   private static ClusterConfig cluster(List<String> strategies) {
-    return Fixtures.cluster(Fixtures.recovery(RecoveryConfig.AUTO, strategies), Fixtures.threeServers(), List.of());
+    return Fixtures.cluster(Fixtures.recovery(RecoveryMode.AUTO, strategies), Fixtures.threeServers(), List.of());
   }
 
   private static PlanOutcome plan(ClusterConfig c, Verdict v, ClusterSnapshot s, Optional<KnownTopology> topo) {
@@ -91,7 +93,7 @@ class PlannerTest {
   void restartDownServersRefusesAServerItMayNotControl() {
     List<ServerConfig> servers = List.of(Fixtures.server("s1", 1), Fixtures.server("s2", 2),
         new ServerConfig("s3", URI.create("http://127.0.0.3:8500"), Optional.empty(), new NoExecutorConfig()));
-    ClusterConfig c = Fixtures.cluster(Fixtures.recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")),
+    ClusterConfig c = Fixtures.cluster(Fixtures.recovery(RecoveryMode.AUTO, List.of("restart-down-servers")),
         servers, List.of());
     assertThat(refused(plan(c, verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0), twoDown(),
         Optional.empty()))).singleElement().asString().contains("s3").contains("executor \"none\"");
@@ -141,7 +143,7 @@ class PlannerTest {
     assertThat(plan.strategy()).isEqualTo("peers-json");
     assertThat(plan.steps()).containsExactly(
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
-        new BackupRaftDir("s1", "/data/s1/raft", "/data/s1/raft.backup-r42", Planner.BACKUP_TIMEOUT),
+        new BackupRaftDir("s1", "/data/s1/raft", "/data/s1/raft.backup-r42", Strategy.BACKUP_TIMEOUT),
         new WritePeersJson("s1", "/data/s1/raft/peers.json",
             "[{\"id\":\"" + ID_A + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false},"
                 + "{\"id\":\"22222222-bbbb-bbbb-bbbb-222222222222\",\"address\":\"127.0.0.2:8300\",\"non_voter\":false},"
@@ -204,7 +206,7 @@ class PlannerTest {
         new ServerConfig("s1", URI.create("http://127.0.0.1:8500"), Optional.empty(),
             Fixtures.server("s1", 1).executor()),
         Fixtures.server("s2", 2), Fixtures.server("s3", 3));
-    ClusterConfig c = Fixtures.cluster(Fixtures.recovery(RecoveryConfig.AUTO, List.of("peers-json")), servers,
+    ClusterConfig c = Fixtures.cluster(Fixtures.recovery(RecoveryMode.AUTO, List.of("peers-json")), servers,
         List.of());
     assertThat(refused(plan(c, stale(), replaced(), Optional.empty()))).singleElement().asString()
         .contains("server s1 holds raft state but has no dataDir configured");
@@ -298,10 +300,10 @@ class PlannerTest {
     List<Step> steps = plan.steps();
     assertThat(steps.subList(0, 6)).containsExactly(
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
-        new SetBootstrapExpect("s1", Planner.SEED_AGENT_CONFIG, 1, AGENT),
-        new SetBootstrapExpect("s2", Planner.SEED_AGENT_CONFIG, 1, AGENT),
-        new SetBootstrapExpect("s3", Planner.SEED_AGENT_CONFIG, 1, AGENT));
-    assertThat(steps).contains(new SetBootstrapExpect("s3", Planner.SEED_AGENT_CONFIG, 3, AGENT),
+        new SetBootstrapExpect("s1", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT),
+        new SetBootstrapExpect("s2", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT),
+        new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT));
+    assertThat(steps).contains(new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 3, AGENT),
         new Step.RestartAgent("s3", AGENT));
     assertThat(steps.get(steps.size() - 1)).isEqualTo(new VerifyDataReadable(SETTLE));
   }
@@ -310,7 +312,7 @@ class PlannerTest {
 
   @Test
   void clientsAreRestartedAtTheEndWhenAsked() {
-    RecoveryConfig r = Fixtures.recovery(RecoveryConfig.AUTO, List.of("restart-down-servers"));
+    RecoveryConfig r = Fixtures.recovery(RecoveryMode.AUTO, List.of("restart-down-servers"));
     RecoveryConfig withClients = new RecoveryConfig(r.mode(), r.strategies(), r.leaderlessAfter(), r.confirmPolls(),
         r.confirmWindow(), r.cooldown(), r.maxFailures(), r.failureWindow(), r.settleTimeout(), true);
     ServerConfig quiet = new ServerConfig("c2", URI.create("http://127.0.0.12:8500"), Optional.empty(),

@@ -44,6 +44,21 @@ class AuditJournalTest {
   }
 
   @Test
+  void linesWrittenBeforeEventsHadTheirOwnTypesAreStillRead() throws Exception {
+    Files.createDirectories(dir.resolve("dc1"));
+    Files.writeString(dir.resolve("dc1/audit.jsonl"), """
+        {"time":"2026-11-25T21:00:00Z","recoveryId":"r0","cluster":"dc1","event":"step-started","stepIndex":0,"step":"stop agent s1 (no graceful leave)","destructive":true}
+        {"time":"2026-11-25T21:00:01Z","recoveryId":"r0","cluster":"dc1","event":"recovery-finished","outcome":"FAILED","reason":"old"}
+        """);
+    List<AuditEvent> events = new AuditJournal(dir, "dc1", clock).read();
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0)).isInstanceOfSatisfying(AuditEvent.StepStarted.class,
+        e -> assertThat(e.destructive()).isTrue());
+    assertThat(events.get(1)).isInstanceOfSatisfying(AuditEvent.RecoveryFinished.class,
+        e -> assertThat(e.reason()).isEqualTo("old"));
+  }
+
+  @Test
   void eventsAreAppendedAsJsonLinesAndReadBack() throws Exception {
     AuditJournal j = journal();
     RecoveryPlan p = plan("r1");
@@ -56,22 +71,23 @@ class AuditJournalTest {
 
     List<String> lines = Files.readAllLines(dir.resolve("dc1/audit.jsonl"));
     assertThat(lines).hasSize(6);
-    assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{\"time\":\"2026-11-25T21:00")
+    assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{\"event\":\"").contains("\"time\":\"2026-11-25T21:00")
         .contains("\"recoveryId\":\"r1\"").contains("\"cluster\":\"dc1\""));
     List<AuditEvent> events = j.read();
     assertThat(events).extracting(AuditEvent::event).containsExactly(AuditEvent.RECOVERY_PLANNED,
         AuditEvent.STEP_STARTED, AuditEvent.STEP_FINISHED, AuditEvent.STEP_STARTED, AuditEvent.STEP_FINISHED,
         AuditEvent.RECOVERY_FINISHED);
-    assertThat(events.get(0).plan()).isEqualTo(p);
-    assertThat(events.get(1).destructive()).isTrue();
-    assertThat(events.get(1).step()).isEqualTo("stop agent s1 (no graceful leave)");
-    AuditEvent failed = events.get(4);
+    assertThat(((AuditEvent.RecoveryPlanned) events.get(0)).plan()).isEqualTo(p);
+    AuditEvent.StepStarted started = (AuditEvent.StepStarted) events.get(1);
+    assertThat(started.destructive()).isTrue();
+    assertThat(started.step()).isEqualTo("stop agent s1 (no graceful leave)");
+    AuditEvent.StepFinished failed = (AuditEvent.StepFinished) events.get(4);
     assertThat(failed.success()).isFalse();
     assertThat(failed.exitCode()).isEqualTo(2);
     assertThat(failed.stderr()).isEqualTo("cp: denied");
     assertThat(failed.stdout()).hasSizeLessThan(AuditJournal.MAX_OUTPUT + 40).endsWith("[6000 more chars]");
     assertThat(failed.durationMillis()).isEqualTo(40);
-    assertThat(events.get(5).outcome()).isEqualTo(AuditEvent.FAILED);
+    assertThat(((AuditEvent.RecoveryFinished) events.get(5)).outcome()).isEqualTo(AuditEvent.FAILED);
     assertThat(j.unfinished()).isEmpty();
   }
 
@@ -148,7 +164,7 @@ class AuditJournalTest {
 
     reopened.recoveryFinished("r1", AuditEvent.FAILED, "abandoned");
     assertThat(reopened.read()).hasSize(7);
-    assertThat(reopened.read().get(6).outcome()).isEqualTo(AuditEvent.FAILED);
+    assertThat(((AuditEvent.RecoveryFinished) reopened.read().get(6)).outcome()).isEqualTo(AuditEvent.FAILED);
     assertThat(reopened.unfinished()).isEmpty();
   }
 

@@ -3,17 +3,16 @@ package io.consulwatchdog.recover;
 import static io.consulwatchdog.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.Fixtures.MutableClock;
+import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.config.ClusterConfig;
-import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.decide.Decision;
-import io.consulwatchdog.decide.DecisionMaker;
+import io.consulwatchdog.decide.EffectiveMode;
+import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.metrics.WatchdogMetrics;
-import io.consulwatchdog.observe.TopologyStore;
-import io.consulwatchdog.plan.Planner;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,19 +32,16 @@ class ClusterReconcilerTest {
   private FakeWorld world;
   private AuditJournal journal;
 
-  private ClusterReconciler watch(String mode, String... running) {
+  private ClusterReconciler watch(RecoveryMode mode, String... running) {
     ClusterConfig cluster = Fixtures.cluster(Fixtures.recovery(mode, List.of("restart-down-servers")),
         Fixtures.threeServers(), List.of());
     if (world == null) {
       world = new FakeWorld(cluster, clock, running);
     }
     journal = new AuditJournal(dir, "dc1", clock);
-    ClusterPoller monitor = new ClusterPoller(cluster, world.observer(), world.diagnoser(), new TopologyStore(dir),
-        metrics, clock);
-    PlanRunner runner = new PlanRunner(cluster, world::executor, world.observer(), world.leaderRead(), journal,
-        metrics, clock, clock::advance, Duration.ofSeconds(1));
-    return new ClusterReconciler(monitor, new DecisionMaker(), new Planner(), runner, new TopologyStore(dir), journal,
-        new RecoveryStatusStore(dir), metrics, clock);
+    EffectiveMode effective = EffectiveMode.resolve(mode, ModeOverrides.none());
+    return ReconcilerFactory.standard(world.observer(), world::executor, world.leaderRead(), dir, metrics, clock)
+        .withDiagnoser(world.diagnoser()).withSleeper(clock::advance).create(cluster, () -> effective);
   }
 
   private ClusterReconciler.Tick tick(ClusterReconciler w) {
@@ -54,13 +50,17 @@ class ClusterReconcilerTest {
     return t;
   }
 
+  private static String outcome(AuditEvent e) {
+    return ((AuditEvent.RecoveryFinished) e).outcome();
+  }
+
   private double count(String name) {
     return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   @Test
   void autoModeHealsTwoOfThreeDownAfterConfirmation() {
-    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
     assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.WATCH);
     assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.WATCH);
     assertThat(w.state().state()).isEqualTo(RecoveryState.SUSPECT);
@@ -77,7 +77,7 @@ class ClusterReconcilerTest {
 
     List<AuditEvent> events = journal.read();
     assertThat(events.get(0).event()).isEqualTo(AuditEvent.RECOVERY_PLANNED);
-    assertThat(events.get(events.size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(outcome(events.get(events.size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
     assertThat(count("consul_watchdog_recoveries_started")).isEqualTo(1);
     assertThat(count("consul_watchdog_recoveries_succeeded")).isEqualTo(1);
     assertThat(registry.get("consul_watchdog_recovery_state").tag("state", "COOLDOWN").gauge().value()).isEqualTo(1);
@@ -88,11 +88,11 @@ class ClusterReconcilerTest {
 
   @Test
   void dryRunPrintsThePlanOnceAndTouchesNothing() {
-    ClusterReconciler w = watch(RecoveryConfig.DRY_RUN, "s1");
+    ClusterReconciler w = watch(RecoveryMode.DRY_RUN, "s1");
     tick(w);
     tick(w);
     ClusterReconciler.Tick third = tick(w);
-    assertThat(third.decision().dryRun()).isTrue();
+    assertThat(third.decision().kind()).isEqualTo(Decision.Kind.PLAN_ONLY);
     assertThat(third.plan()).isPresent();
     assertThat(third.run()).isEmpty();
     assertThat(world.calls).isEmpty();
@@ -100,8 +100,8 @@ class ClusterReconcilerTest {
     assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
     assertThat(journal.read()).extracting(AuditEvent::event)
         .containsExactly(AuditEvent.RECOVERY_PLANNED, AuditEvent.RECOVERY_FINISHED);
-    assertThat(journal.read().get(0).dryRun()).isTrue();
-    assertThat(journal.read().get(1).outcome()).isEqualTo(AuditEvent.DRY_RUN);
+    assertThat(((AuditEvent.RecoveryPlanned) journal.read().get(0)).dryRun()).isTrue();
+    assertThat(outcome(journal.read().get(1))).isEqualTo(AuditEvent.DRY_RUN);
     assertThat(count("consul_watchdog_dry_run_plans")).isEqualTo(1);
 
     assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.HOLD);
@@ -111,7 +111,7 @@ class ClusterReconcilerTest {
 
   @Test
   void detectOnlyNeverPlans() {
-    ClusterReconciler w = watch(RecoveryConfig.DETECT_ONLY, "s1");
+    ClusterReconciler w = watch(RecoveryMode.DETECT_ONLY, "s1");
     for (int i = 0; i < 10; i++) {
       tick(w);
     }
@@ -122,7 +122,7 @@ class ClusterReconcilerTest {
 
   @Test
   void aBlindWatchdogNeverActs() {
-    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
     world.blind = true;
     for (int i = 0; i < 10; i++) {
       assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.IGNORE);
@@ -133,7 +133,7 @@ class ClusterReconcilerTest {
 
   @Test
   void theReProbeCancelsARecoveryWhenTheClusterHealedMeanwhile() {
-    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
     world.onObserve = n -> {
       if (n == 4) { // the re-probe of the third tick
         world.running.addAll(List.of("s2", "s3"));
@@ -152,7 +152,7 @@ class ClusterReconcilerTest {
 
   @Test
   void repeatedFailuresEscalate() {
-    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
     world.failing.add("s2:start");
     int recoveries = 0;
     for (int i = 0; i < 40 && w.state().state() != RecoveryState.ESCALATED; i++) {
@@ -202,32 +202,32 @@ class ClusterReconcilerTest {
   @Test
   void aRestartAfterACrashInADestructiveStepDoesNotRepeatIt() {
     journalCrash(crashedPlan(), 0, true); // died while stopping s1
-    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1");
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
     Optional<RunResult> resumed = w.resumeUnfinished();
     assertThat(resumed.orElseThrow().succeeded()).isFalse();
     assertThat(resumed.get().reason()).contains("stop agent s1").contains("not repeated");
     assertThat(world.calls).isEmpty();
     assertThat(w.state().state()).isEqualTo(RecoveryState.FAILED);
     assertThat(journal.unfinished()).isEmpty();
-    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.FAILED);
+    assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.FAILED);
   }
 
   @Test
   void aRestartAfterACrashInAWaitContinuesWithoutRerunningCompletedSteps() {
     journalCrash(crashedPlan(), 2, true); // stop s1 and start s2 done, died waiting for s2
-    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s2"); // still no quorum: the re-probe lets it continue
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s2"); // still no quorum: the re-probe lets it continue
     Optional<RunResult> resumed = w.resumeUnfinished();
     assertThat(resumed.orElseThrow().succeeded()).as(resumed.get().reason()).isTrue();
     assertThat(world.calls).containsExactly("s3:start");
     assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
-    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
     assertThat(w.resumeUnfinished()).isEmpty();
   }
 
   @Test
   void aRestartInAnotherModeAbandonsTheUnfinishedRecovery() {
     journalCrash(crashedPlan(), 2, false);
-    ClusterReconciler w = watch(RecoveryConfig.DRY_RUN, "s1", "s2");
+    ClusterReconciler w = watch(RecoveryMode.DRY_RUN, "s1", "s2");
     RunResult resumed = w.resumeUnfinished().orElseThrow();
     assertThat(resumed.succeeded()).isFalse();
     assertThat(resumed.reason()).contains("mode dry-run");
@@ -237,11 +237,11 @@ class ClusterReconcilerTest {
   @Test
   void aRestartFindingTheClusterHealedRunsNoStepOfTheUnfinishedPlan() {
     journalCrash(crashedPlan(), 2, true); // died waiting for s2; meanwhile every server came back
-    ClusterReconciler w = watch(RecoveryConfig.AUTO, "s1", "s2", "s3");
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s1", "s2", "s3");
     RunResult resumed = w.resumeUnfinished().orElseThrow();
     assertThat(resumed.reason()).contains("no longer needs it");
     assertThat(world.calls).isEmpty();
     assertThat(journal.unfinished()).isEmpty();
-    assertThat(journal.read().get(journal.read().size() - 1).outcome()).isEqualTo(AuditEvent.SUCCEEDED);
+    assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
   }
 }

@@ -7,7 +7,7 @@ import io.consulwatchdog.diagnose.Diagnoser;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.execute.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A tiny simulated cluster for unit tests: servers run or not; a majority of running servers elects the
@@ -138,6 +140,13 @@ final class FakeWorld {
           running.add(server.name());
         } else if (op instanceof AgentOperation.WriteFile w) {
           files.put(server.name() + ":" + w.path(), new String(w.content(), StandardCharsets.UTF_8));
+        } else if (op instanceof AgentOperation.EditFile e) {
+          String key = server.name() + ":" + e.path();
+          Matcher m = Pattern.compile(e.pattern()).matcher(files.getOrDefault(key, ""));
+          if (!m.find()) {
+            return ExecutionResult.failed("no match in " + e.path(), Duration.ZERO);
+          }
+          files.put(key, m.replaceFirst(e.replacement()));
         } else if (op instanceof AgentOperation.ReadFile r) {
           String content = files.get(server.name() + ":" + r.path());
           return content == null ? ExecutionResult.failed("no such file " + r.path(), Duration.ZERO)

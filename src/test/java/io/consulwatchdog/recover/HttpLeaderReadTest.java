@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.NoExecutorConfig;
-import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.config.Secret;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.TlsConfig;
@@ -48,7 +48,7 @@ class HttpLeaderReadTest {
   private static ClusterConfig cluster(List<ServerConfig> servers) {
     return new ClusterConfig("dc1", servers, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2),
         Optional.of(new Secret("test", "tok-123")), TlsConfig.defaults(),
-        Fixtures.recovery(RecoveryConfig.AUTO, List.of()));
+        Fixtures.recovery(RecoveryMode.AUTO, List.of()));
   }
 
   @Test

@@ -3,10 +3,10 @@ package io.consulwatchdog.recover;
 import static io.consulwatchdog.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.Fixtures.MutableClock;
+import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.config.ClusterConfig;
-import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
@@ -22,7 +22,7 @@ class PlanRunnerTest {
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(T0);
   private final ClusterConfig cluster = Fixtures.cluster(
-      Fixtures.recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")), Fixtures.threeServers(), List.of());
+      Fixtures.recovery(RecoveryMode.AUTO, List.of("restart-down-servers")), Fixtures.threeServers(), List.of());
   private final FakeWorld world = new FakeWorld(cluster, clock, "s1");
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private AuditJournal journal;
@@ -57,9 +57,10 @@ class PlanRunnerTest {
     List<AuditEvent> events = journal.read();
     assertThat(events).hasSize(14);
     assertThat(events).extracting(AuditEvent::event).containsOnly(AuditEvent.STEP_STARTED, AuditEvent.STEP_FINISHED);
-    assertThat(events.get(11).step()).contains("3 live voters under the leader");
-    assertThat(events.get(11).stdout()).isEqualTo("3 live voters");
-    assertThat(events.get(13).stdout()).isEqualTo("read ok");
+    List<AuditEvent.StepFinished> ends = journal.read(AuditEvent.StepFinished.class);
+    assertThat(ends.get(5).step()).contains("3 live voters under the leader");
+    assertThat(ends.get(5).stdout()).isEqualTo("3 live voters");
+    assertThat(ends.get(6).stdout()).isEqualTo("read ok");
     assertThat(registry.get("consul_watchdog_recovery_steps").tag("step", "start-agent").tag("result", "ok")
         .counter().count()).isEqualTo(2.0);
   }
@@ -73,8 +74,9 @@ class PlanRunnerTest {
     assertThat(result.reason()).contains("step 1 (start agent s2) failed").contains("exit 3");
     assertThat(world.calls).containsExactly("s2:start");
     assertThat(journal.read()).hasSize(2);
-    assertThat(journal.read().get(1).success()).isFalse();
-    assertThat(journal.read().get(1).stderr()).contains("simulated failure");
+    AuditEvent.StepFinished end = journal.read(AuditEvent.StepFinished.class).get(0);
+    assertThat(end.success()).isFalse();
+    assertThat(end.stderr()).contains("simulated failure");
   }
 
   @Test
@@ -96,7 +98,7 @@ class PlanRunnerTest {
     RunResult result = runner().run(restartPlan(), 2);
     assertThat(result.succeeded()).isTrue();
     assertThat(world.calls).containsExactly("s3:start");
-    assertThat(journal.read().get(0).stepIndex()).isEqualTo(2);
+    assertThat(((AuditEvent.StepStarted) journal.read().get(0)).stepIndex()).isEqualTo(2);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.consulwatchdog.recover;
 
 import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.execute.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.execute.ExecutionResult;
 import java.time.Duration;
 import java.util.List;

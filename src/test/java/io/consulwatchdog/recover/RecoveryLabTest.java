@@ -4,24 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.LocalExecutorConfig;
-import io.consulwatchdog.config.ServerConfig;
-import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.execute.LocalProcessExecutor;
 import io.consulwatchdog.config.RecoveryConfig;
+import io.consulwatchdog.config.RecoveryMode;
+import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.decide.EffectiveMode;
+import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.diagnose.ClusterDiagnoser;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
+import io.consulwatchdog.execute.AgentExecutor;
+import io.consulwatchdog.execute.ExecutionResult;
+import io.consulwatchdog.execute.LocalProcessExecutor;
 import io.consulwatchdog.lab.ConsulLabExtension;
 import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.observe.TopologyStore;
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.plan.PlanOutcome;
 import io.consulwatchdog.plan.PlanRequest;
 import io.consulwatchdog.plan.Planner;
+import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -29,10 +35,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -58,15 +65,22 @@ class RecoveryLabTest {
     observer.close();
   }
 
-  private static RecoveryConfig recovery(String mode, List<String> strategies) {
+  private static RecoveryConfig recovery(RecoveryMode mode, List<String> strategies) {
     return new RecoveryConfig(mode, strategies, Duration.ofSeconds(3), 2, Duration.ZERO, Duration.ofMinutes(10), 3,
         Duration.ofHours(1), Duration.ofSeconds(40), false);
   }
 
   private ClusterReconciler watch(LabCluster lab, ClusterConfig cluster) {
-    ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
-        metrics, clock);
-    return ClusterReconciler.create(monitor, observer, this::executor, new HttpLeaderRead(), stateDir, metrics, clock);
+    return watch(cluster, this::executor);
+  }
+
+  private ClusterReconciler watch(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors) {
+    EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), ModeOverrides.none());
+    return factory().withExecutors(executors).create(cluster, () -> mode);
+  }
+
+  private ReconcilerFactory factory() {
+    return ReconcilerFactory.standard(observer, this::executor, new HttpLeaderRead(), stateDir, metrics, clock);
   }
 
   /** The real local executor running each lab server's ctl.sh, recording what it is asked to do. */
@@ -100,7 +114,7 @@ class RecoveryLabTest {
   void restartDownServersHealsTwoOfThreeKilled(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
-    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")));
+    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of("restart-down-servers")));
     ClusterReconciler w = watch(lab, cluster);
     w.tick();
     List<String> victims = lab.servers().stream().map(LabServer::name).skip(1).toList();
@@ -122,11 +136,11 @@ class RecoveryLabTest {
   void peersJsonHealsTwoOfThreeReplacedKeepingEveryKey(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
-    ClusterConfig before = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of()));
-    new ClusterPoller(before, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock).poll();
+    ClusterConfig before = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of()));
+    factory().poller(before).poll();
     String survivor = lab.servers().get(0).name();
     lab.replace(lab.servers().stream().map(LabServer::name).skip(1).toList());
-    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO,
+    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.AUTO,
         List.of("restart-down-servers", "peers-json")));
     ClusterReconciler w = watch(lab, cluster);
 
@@ -136,10 +150,11 @@ class RecoveryLabTest {
 
     List<AuditEvent> events = journal(cluster);
     assertThat(w.state().state()).as(events.toString()).isEqualTo(RecoveryState.COOLDOWN);
-    assertThat(events.get(0).plan().strategy()).isEqualTo("peers-json");
+    RecoveryPlan plan = ((AuditEvent.RecoveryPlanned) events.get(0)).plan();
+    assertThat(plan.strategy()).isEqualTo("peers-json");
     // peers.json goes exactly once to each server holding raft state, most up-to-date (the survivor) first. A fresh
     // server can hold state too: the old leader may have replicated to it before it lost its quorum.
-    List<String> withState = events.get(0).plan().steps().stream().filter(Step.WritePeersJson.class::isInstance)
+    List<String> withState = plan.steps().stream().filter(Step.WritePeersJson.class::isInstance)
         .map(st -> ((Step.WritePeersJson) st).server()).toList();
     assertThat(withState.get(0)).isEqualTo(survivor);
     assertThat(calls.stream().filter(c -> c.endsWith(":write-file")).toList())
@@ -154,7 +169,7 @@ class RecoveryLabTest {
   @Test
   void dryRunLeavesTheClusterStuck(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
-    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.DRY_RUN, List.of("restart-down-servers")));
+    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.DRY_RUN, List.of("restart-down-servers")));
     ClusterReconciler w = watch(lab, cluster);
     lab.servers().stream().map(LabServer::name).skip(1).toList().forEach(lab::kill);
 
@@ -174,7 +189,7 @@ class RecoveryLabTest {
   @Test
   void killingTheLeaderRepeatedlyStartsNoRecovery(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
-    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("restart-down-servers")));
+    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of("restart-down-servers")));
     ClusterReconciler w = watch(lab, cluster);
     List<DiagnosisCode> seen = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
@@ -198,7 +213,7 @@ class RecoveryLabTest {
   @Test
   void bootstrapExpectIsRefusedOnConsul187(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
-    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("bootstrap-expect")));
+    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of("bootstrap-expect")));
     ClusterReconciler w = watch(lab, cluster);
     lab.servers().stream().map(LabServer::name).skip(1).toList().forEach(lab::kill);
     tickUntil(w, s -> s == RecoveryState.CONFIRMED, 30);
@@ -220,29 +235,23 @@ class RecoveryLabTest {
   void aWatchdogKilledMidRecoveryNeverRunsADestructiveStepTwice(LabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
-    ClusterConfig before = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of()));
-    new ClusterPoller(before, observer, new ClusterDiagnoser(), new TopologyStore(stateDir), metrics, clock).poll();
+    ClusterConfig before = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of()));
+    factory().poller(before).poll();
     lab.replace(lab.servers().stream().map(LabServer::name).skip(1).toList());
-    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryConfig.AUTO, List.of("peers-json")));
+    ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of("peers-json")));
 
     // The first watchdog "dies" right after peers.json is written, before the step's end reaches the journal.
-    ClusterPoller monitor = new ClusterPoller(cluster, observer, new ClusterDiagnoser(), new TopologyStore(stateDir),
-        metrics, clock);
-    AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
-    PlanRunner dying = new PlanRunner(cluster, s -> new RecordingExecutor(
+    ClusterReconciler first = watch(cluster, s -> new RecordingExecutor(
         new LocalProcessExecutor((LocalExecutorConfig) s.executor()), s.name(), calls) {
       @Override
-      public io.consulwatchdog.execute.ExecutionResult run(io.consulwatchdog.execute.AgentOperation op,
-          Duration timeout) {
-        io.consulwatchdog.execute.ExecutionResult r = super.run(op, timeout);
-        if (op instanceof io.consulwatchdog.execute.AgentOperation.WriteFile) {
+      public ExecutionResult run(AgentOperation op, Duration timeout) {
+        ExecutionResult r = super.run(op, timeout);
+        if (op instanceof AgentOperation.WriteFile) {
           throw new WatchdogDied();
         }
         return r;
       }
-    }, observer, new HttpLeaderRead(), journal, metrics, clock, Sleeper.real(), Duration.ofSeconds(1));
-    ClusterReconciler first = new ClusterReconciler(monitor, new io.consulwatchdog.decide.DecisionMaker(), new Planner(), dying,
-        new TopologyStore(stateDir), journal, new RecoveryStatusStore(stateDir), metrics, clock);
+    });
     boolean died = false;
     for (int i = 0; i < 60 && !died; i++) {
       try {
@@ -263,7 +272,8 @@ class RecoveryLabTest {
     assertThat(resumed.reason()).contains("write").contains("peers.json").contains("not repeated");
     assertThat(calls).isEqualTo(before2);
     assertThat(second.state().state()).isEqualTo(RecoveryState.FAILED);
-    assertThat(journal(cluster).get(journal(cluster).size() - 1).outcome()).isEqualTo(AuditEvent.FAILED);
+    assertThat(journal(cluster).get(journal(cluster).size() - 1)).isInstanceOfSatisfying(AuditEvent.RecoveryFinished.class,
+        e -> assertThat(e.outcome()).isEqualTo(AuditEvent.FAILED));
   }
 
   /** Thrown by an executor to stand for the watchdog process dying in the middle of a step (an Error: nothing

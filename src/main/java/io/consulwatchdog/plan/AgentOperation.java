@@ -1,4 +1,4 @@
-package io.consulwatchdog.execute;
+package io.consulwatchdog.plan;
 
 import java.util.Arrays;
 
@@ -74,6 +74,22 @@ public sealed interface AgentOperation {
     @Override
     public String toString() {
       return "WriteFile[path=" + path + ", bytes=" + content.length + ", mode=" + mode + "]";
+    }
+  }
+
+  /**
+   * Replaces the first match of a regular expression in a small text file and writes the file back
+   * atomically with a POSIX mode; fails, writing nothing, when the expression does not match.
+   *
+   * @param path absolute path on the agent's host
+   * @param pattern a java.util.regex pattern
+   * @param replacement the replacement, with $1... for groups
+   * @param mode octal permission string of the written file
+   */
+  record EditFile(String path, String pattern, String replacement, String mode) implements AgentOperation {
+    @Override
+    public String name() {
+      return "edit-file";
     }
   }
 
