@@ -40,7 +40,8 @@ head -1 "$out/simulator.log"
 echo "load before: $(uptime)"
 # shellcheck disable=SC2086 # the options are words
 java $jvm_options -Dconsulwatchdog.log.level=WARN -cp "$cp" io.consulwatchdog.bench.ScaleBenchmark \
-  --config "$out/config.yml" --duration "${seconds}s" 2>"$out/daemon.log"
+  --config "$out/config.yml" --duration "${seconds}s" \
+  --ticks-csv "$out/ticks.csv" 2>"$out/daemon.log"
 echo "load after: $(uptime)"
 stop_simulator
 tail -1 "$out/simulator.log"

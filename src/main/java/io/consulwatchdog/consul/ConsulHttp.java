@@ -15,11 +15,16 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -28,27 +33,61 @@ import okhttp3.ResponseBody;
 /** A small HTTP client for one cluster's agents: one timeout per request, failures returned as data. */
 public final class ConsulHttp implements AutoCloseable {
   private static final int MAX_BODY = 4 * 1024 * 1024;
+  private static final int DEFAULT_IDLE_CONNECTIONS = 4;
+  /** Idle connections are kept this long: longer than any sensible poll interval, so polls reuse them. */
+  private static final Duration IDLE_CONNECTION_LIFE = Duration.ofMinutes(5);
 
   private final OkHttpClient client;
+  private final Duration timeout;
   private final Optional<Secret> token;
+  private final boolean ownsThreads;
 
   /** Creates a client with the cluster's request timeout, ACL token and TLS settings. */
   public ConsulHttp(ClusterConfig cluster) {
     this(cluster.requestTimeout(), cluster.aclToken(), cluster.tls());
   }
 
+  /**
+   * Creates a client for polling one cluster: its asynchronous calls run on the given shared threads,
+   * at most one poll's worth at a time (every endpoint of every server), and one poll's connections are
+   * kept open for the next.
+   */
+  public ConsulHttp(ClusterConfig cluster, ExecutorService callThreads) {
+    this(cluster.requestTimeout(), cluster.aclToken(), cluster.tls(),
+        Optional.of(callThreads), cluster.servers().size() * Endpoints.ALL.size());
+  }
+
   /** Creates a client with explicit settings. */
   public ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls) {
+    this(timeout, token, tls, Optional.empty(), DEFAULT_IDLE_CONNECTIONS);
+  }
+
+  private ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls, Optional<ExecutorService> callThreads,
+      int parallelCalls) {
     OkHttpClient.Builder b = new OkHttpClient.Builder()
         .callTimeout(timeout)
         .connectTimeout(timeout)
         .readTimeout(timeout)
         .retryOnConnectionFailure(false)
         .followRedirects(false)
-        .connectionPool(new ConnectionPool(4, 30, java.util.concurrent.TimeUnit.SECONDS));
+        .connectionPool(new ConnectionPool(parallelCalls, IDLE_CONNECTION_LIFE.toSeconds(), TimeUnit.SECONDS));
+    callThreads.ifPresent(threads -> b.dispatcher(boundedDispatcher(threads, parallelCalls)));
     configureTls(b, tls);
     this.client = b.build();
+    this.timeout = timeout;
     this.token = token;
+    this.ownsThreads = callThreads.isEmpty();
+  }
+
+  /**
+   * A dispatcher that runs up to parallelCalls calls at once on the shared threads, however many agents
+   * share a host (several agents on one machine must not wait for each other).
+   */
+  private static Dispatcher boundedDispatcher(ExecutorService threads, int parallelCalls) {
+    Dispatcher d = new Dispatcher(threads);
+    d.setMaxRequests(parallelCalls);
+    d.setMaxRequestsPerHost(parallelCalls);
+    return d;
   }
 
   /** GETs one path (e.g. /v1/status/leader) from an agent; never throws. */
@@ -67,29 +106,82 @@ public final class ConsulHttp implements AutoCloseable {
         .put(okhttp3.RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
   }
 
-  /** Sends one request with the token; maps every failure onto a {@link Reachability}. */
+  /**
+   * GETs one path without holding the caller's thread. The future completes with the answer or the
+   * failure, never exceptionally, and at the latest when the timeout (null: the client's) has passed
+   * since this call, however long the request waited for a connection or a thread.
+   */
+  public CompletableFuture<EndpointResult> getAsync(URI agent, String pathAndQuery, Duration timeout) {
+    Call call = newCall(new Request.Builder().url(agent.toString() + pathAndQuery).get(), timeout);
+    CompletableFuture<EndpointResult> result = new CompletableFuture<>();
+    call.enqueue(new Callback() {
+      @Override
+      public void onResponse(Call c, Response response) {
+        try (response) {
+          result.complete(read(response));
+        } catch (IOException | RuntimeException e) {
+          result.complete(failure(e));
+        }
+      }
+
+      @Override
+      public void onFailure(Call c, IOException e) {
+        result.complete(failure(e));
+      }
+    });
+    long limit = (timeout == null ? this.timeout : timeout).toMillis();
+    EndpointResult timedOut = new EndpointResult.Failure(Reachability.TIMEOUT, "no answer within " + limit + " ms");
+    result.completeOnTimeout(timedOut, limit, TimeUnit.MILLISECONDS);
+    result.thenAccept(r -> {
+      if (r == timedOut) {
+        call.cancel(); // frees the connection and the thread of a call still under way
+      }
+    });
+    return result;
+  }
+
+  /** Sends one request with the token on the caller's thread; maps every failure onto a {@link Reachability}. */
   private EndpointResult execute(Request.Builder request, Duration timeout) {
-    token.ifPresent(t -> request.header("X-Consul-Token", t.value()));
-    okhttp3.Call call = client.newCall(request.build());
-    if (timeout != null) {
-      call.timeout().timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-    try (Response response = call.execute()) {
-      ResponseBody body = response.body();
-      String text = body == null ? "" : new String(body.byteStream().readNBytes(MAX_BODY), StandardCharsets.UTF_8);
-      return new EndpointResult.Answer(response.code(), text);
-    } catch (ConnectException | NoRouteToHostException e) {
-      return new EndpointResult.Failure(Reachability.REFUSED, "connection refused: " + e.getMessage());
-    } catch (InterruptedIOException e) { // SocketTimeoutException and OkHttp's call timeout
-      return new EndpointResult.Failure(Reachability.TIMEOUT, "timed out: " + e.getMessage());
+    try (Response response = newCall(request, timeout).execute()) {
+      return read(response);
     } catch (IOException | RuntimeException e) {
-      return new EndpointResult.Failure(Reachability.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+      return failure(e);
     }
+  }
+
+  private Call newCall(Request.Builder request, Duration timeout) {
+    token.ifPresent(t -> request.header("X-Consul-Token", t.value()));
+    Call call = client.newCall(request.build());
+    if (timeout != null) {
+      call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return call;
+  }
+
+  private static EndpointResult read(Response response) throws IOException {
+    ResponseBody body = response.body();
+    String text = body == null ? "" : new String(body.byteStream().readNBytes(MAX_BODY), StandardCharsets.UTF_8);
+    return new EndpointResult.Answer(response.code(), text);
+  }
+
+  /** What a request that got no answer tells: refused (the agent is likely down), timed out, or another error. */
+  private static EndpointResult failure(Exception e) {
+    if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+      return new EndpointResult.Failure(Reachability.REFUSED, "connection refused: " + e.getMessage());
+    }
+    if (e instanceof InterruptedIOException) { // SocketTimeoutException and OkHttp's call timeout
+      return new EndpointResult.Failure(Reachability.TIMEOUT, "timed out: " + e.getMessage());
+    }
+    return new EndpointResult.Failure(Reachability.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
   }
 
   @Override
   public void close() {
-    client.dispatcher().executorService().shutdown();
+    if (ownsThreads) {
+      client.dispatcher().executorService().shutdown();
+    } else {
+      client.dispatcher().cancelAll(); // the threads are shared: only this client's calls end
+    }
     client.connectionPool().evictAll();
   }
 

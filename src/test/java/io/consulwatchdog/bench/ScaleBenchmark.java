@@ -8,7 +8,10 @@ import io.consulwatchdog.daemon.Daemon;
 import io.consulwatchdog.daemon.TickTiming;
 import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.Verdict;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +34,7 @@ public final class ScaleBenchmark {
   private ScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a = new BenchArgs(args, Map.of("config", "", "duration", "60s"));
+    BenchArgs a = new BenchArgs(args, Map.of("config", "", "duration", "60s", "ticks-csv", ""));
     WatchdogConfig config = new ConfigLoader().load(a.path("config"));
     Duration duration = a.duration("duration");
     Queue<TickTiming> ticks = new ConcurrentLinkedQueue<>();
@@ -53,6 +56,9 @@ public final class ScaleBenchmark {
       config.clusters().forEach(c -> verdicts.add(daemon.latest(c.name())));
     }
     double cpu = ProcessStats.cpuSeconds();
+    if (!a.text("ticks-csv").isEmpty()) {
+      writeCsv(a.path("ticks-csv"), daemonStart, List.copyOf(ticks));
+    }
     report(config, duration, daemonStart, end, List.copyOf(ticks), verdicts, cpuAtStart, cpu, maxRss, maxThreads);
   }
 
@@ -96,6 +102,18 @@ public final class ScaleBenchmark {
         cpu - cpuAtStart, 100 * (cpu - cpuAtStart) / seconds, cpu));
     row("threads: max sampled / peak", maxThreads + " / " + ProcessStats.peakThreads());
     row("verdicts at the end", codes.toString());
+  }
+
+  /** One line per tick, times in ms since the daemon's start: for looking at when slow ticks happened. */
+  private static void writeCsv(Path file, Instant daemonStart, List<TickTiming> ticks) throws IOException {
+    List<String> lines = new ArrayList<>();
+    lines.add("cluster,scheduled_ms,started_ms,tick_ms,poll_ms");
+    for (TickTiming t : ticks) {
+      lines.add(String.format("%s,%d,%d,%.1f,%.1f", t.cluster(), Duration.between(daemonStart, t.scheduled()).toMillis(),
+          Duration.between(daemonStart, t.started()).toMillis(), t.tickTook().toNanos() / 1e6,
+          t.pollTook().map(p -> p.toNanos() / 1e6).orElse(Double.NaN)));
+    }
+    Files.write(file, lines);
   }
 
   private static void row(String name, String value) {

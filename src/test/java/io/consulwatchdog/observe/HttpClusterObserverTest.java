@@ -9,6 +9,7 @@ import io.consulwatchdog.config.NoExecutorConfig;
 import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.TlsConfig;
+import io.consulwatchdog.consul.Endpoints;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class HttpClusterObserverTest {
   private final List<HttpServer> servers = new ArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
+  private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
 
   @AfterEach
   void stop() {
@@ -42,6 +46,7 @@ class HttpClusterObserverTest {
   private URI serve(int status, String body, boolean hang) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     s.createContext("/", ex -> {
+      clientPorts.add(ex.getRemoteAddress().getPort());
       if (hang) {
         try {
           release.await(20, TimeUnit.SECONDS);
@@ -95,6 +100,23 @@ class HttpClusterObserverTest {
       // One hanging server costs one request timeout, not one per endpoint or per server.
       assertThat(took).isLessThan(Duration.ofMillis(2500));
       assertThat(s.took()).isPositive();
+    }
+  }
+
+  @Test
+  void theNextPollReusesThePreviousPollsConnections() throws IOException {
+    URI[] five = new URI[5];
+    for (int i = 0; i < five.length; i++) {
+      five[i] = serve(200, "{}", false);
+    }
+    ClusterConfig cluster = cluster(Duration.ofSeconds(2), five);
+    try (HttpClusterObserver observer = new HttpClusterObserver(Clock.systemUTC())) {
+      observer.observe(cluster);
+      Set<Integer> first = Set.copyOf(clientPorts);
+      clientPorts.clear();
+      observer.observe(cluster);
+      // every endpoint of every server is asked in parallel: one connection each, kept for the next poll
+      assertThat(first).hasSize(five.length * Endpoints.ALL.size()).containsAll(clientPorts);
     }
   }
 
