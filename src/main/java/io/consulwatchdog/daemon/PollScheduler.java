@@ -2,6 +2,7 @@ package io.consulwatchdog.daemon;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Properties;
@@ -19,16 +20,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each cluster's tick on its own Quartz schedule; ticks of one cluster never overlap, and a tick
- * that overruns (a recovery) makes the missed ones be skipped, not queued.
+ * that overruns (a recovery) makes the missed ones be skipped, not queued. The clusters' schedules are
+ * staggered, so that many clusters never send all their requests at the same instant.
  */
 public final class PollScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PollScheduler.class);
   private static final String TICKS = "ticks";
 
+  /**
+   * Consecutive clusters' first ticks are at most this far apart: a poll of healthy agents takes a few
+   * milliseconds, so this spreads the load of many clusters without delaying the first poll of a few.
+   */
+  static final Duration MAX_STAGGER = Duration.ofMillis(50);
+
   private final Scheduler scheduler;
+  private final int clusters;
+  private int scheduled;
 
   /** Creates a scheduler with one thread per cluster. */
   public PollScheduler(int clusters) throws SchedulerException {
+    this.clusters = clusters;
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog");
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
@@ -47,17 +58,30 @@ public final class PollScheduler implements AutoCloseable {
     void run(Instant scheduledAt);
   }
 
-  /** Schedules a cluster's tick every interval, starting now. */
+  /**
+   * Schedules a cluster's tick every interval: the n-th cluster scheduled first ticks
+   * {@link #offset(int, int, Duration)} from now.
+   */
   @SuppressWarnings("unchecked")
-  public void schedule(String cluster, Duration interval, ScheduledTick tick) throws SchedulerException {
+  public synchronized void schedule(String cluster, Duration interval, ScheduledTick tick) throws SchedulerException {
     ((Map<String, ScheduledTick>) scheduler.getContext().get(TICKS)).put(cluster, tick);
+    Instant first = Instant.now().plus(offset(scheduled++, clusters, interval));
     scheduler.scheduleJob(
         JobBuilder.newJob(TickJob.class).withIdentity(cluster, "clusters").usingJobData("cluster", cluster).build(),
-        TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").startNow()
+        TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").startAt(Date.from(first))
             .withSchedule(SimpleScheduleBuilder.simpleSchedule()
                 .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
                 .withMisfireHandlingInstructionNextWithRemainingCount())
             .build());
+  }
+
+  /**
+   * When the index-th of n clusters first ticks, after the first one: the interval split evenly among the
+   * clusters, at most {@link #MAX_STAGGER} between two of them.
+   */
+  static Duration offset(int index, int clusters, Duration interval) {
+    Duration step = interval.dividedBy(Math.max(1, clusters));
+    return (step.compareTo(MAX_STAGGER) > 0 ? MAX_STAGGER : step).multipliedBy(index);
   }
 
   /** Starts firing. */

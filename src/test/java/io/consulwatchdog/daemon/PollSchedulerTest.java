@@ -1,0 +1,43 @@
+package io.consulwatchdog.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/** Clusters are polled on staggered schedules, so that many of them never send every request at once. */
+class PollSchedulerTest {
+  private static final Duration SECOND = Duration.ofSeconds(1);
+
+  @Test
+  void manyClustersAreSpreadEvenlyOverTheInterval() {
+    assertThat(PollScheduler.offset(0, 50, SECOND)).isZero();
+    assertThat(PollScheduler.offset(1, 50, SECOND)).isEqualTo(Duration.ofMillis(20));
+    assertThat(PollScheduler.offset(49, 50, SECOND)).isEqualTo(Duration.ofMillis(980));
+  }
+
+  @Test
+  void aFewClustersStartCloseTogetherSoThatTheFirstPollIsNotDelayed() {
+    assertThat(PollScheduler.offset(2, 3, Duration.ofSeconds(5))).isEqualTo(PollScheduler.MAX_STAGGER.multipliedBy(2));
+  }
+
+  @Test
+  void theScheduledClustersFirstTicksAreStaggered() throws Exception {
+    Map<String, Instant> firstScheduled = new ConcurrentHashMap<>();
+    try (PollScheduler scheduler = new PollScheduler(4)) {
+      for (String cluster : new String[] {"a", "b", "c", "d"}) {
+        scheduler.schedule(cluster, Duration.ofMillis(400), at -> firstScheduled.putIfAbsent(cluster, at));
+      }
+      scheduler.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> firstScheduled.size() == 4);
+    }
+    long spreadMillis = Duration.between(firstScheduled.get("a"), firstScheduled.get("d")).toMillis();
+    assertThat(spreadMillis).isBetween(3 * 50L - 10, 3 * 50L + 50);
+    assertThat(firstScheduled.get("b")).isAfter(firstScheduled.get("a"));
+    assertThat(firstScheduled.get("c")).isAfter(firstScheduled.get("b"));
+  }
+}
