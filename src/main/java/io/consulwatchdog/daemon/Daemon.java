@@ -87,7 +87,9 @@ public final class Daemon implements AutoCloseable {
     }
     PollScheduler scheduler = new PollScheduler(config.clusters().size());
     for (ClusterReconciler loop : loops.values()) {
-      scheduler.schedule(loop.cluster().name(), loop.cluster().pollInterval(), timed(loop, clock, ticks));
+      ClusterConfig cluster = loop.cluster();
+      Instant first = scheduler.schedule(cluster.name(), cluster.pollInterval(), timed(loop, clock, ticks));
+      ticks.scheduled(cluster.name(), first, cluster.pollInterval());
     }
     scheduler.start();
     return new Daemon(config, observer, executors, scheduler, status, loops);

@@ -2,6 +2,7 @@ package io.consulwatchdog.daemon;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,7 @@ public final class PollScheduler implements AutoCloseable {
   private final Scheduler scheduler;
   private final int clusters;
   private int scheduled;
+  private Instant origin; // when the first cluster's first tick is due; the others are offset from it
 
   /** Creates a scheduler with one thread per cluster. */
   public PollScheduler(int clusters) throws SchedulerException {
@@ -59,13 +61,17 @@ public final class PollScheduler implements AutoCloseable {
   }
 
   /**
-   * Schedules a cluster's tick every interval: the n-th cluster scheduled first ticks
-   * {@link #offset(int, int, Duration)} from now.
+   * Schedules a cluster's tick every interval: the first cluster scheduled first ticks now, the n-th
+   * {@link #offset(int, int, Duration)} later. Returns when its first tick is due.
    */
   @SuppressWarnings("unchecked")
-  public synchronized void schedule(String cluster, Duration interval, ScheduledTick tick) throws SchedulerException {
+  public synchronized Instant schedule(String cluster, Duration interval, ScheduledTick tick)
+      throws SchedulerException {
     ((Map<String, ScheduledTick>) scheduler.getContext().get(TICKS)).put(cluster, tick);
-    Instant first = Instant.now().plus(offset(scheduled++, clusters, interval));
+    if (origin == null) {
+      origin = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+    Instant first = origin.plus(offset(scheduled++, clusters, interval));
     scheduler.scheduleJob(
         JobBuilder.newJob(TickJob.class).withIdentity(cluster, "clusters").usingJobData("cluster", cluster).build(),
         TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").startAt(Date.from(first))
@@ -73,6 +79,7 @@ public final class PollScheduler implements AutoCloseable {
                 .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
                 .withMisfireHandlingInstructionNextWithRemainingCount())
             .build());
+    return first;
   }
 
   /**

@@ -40,8 +40,11 @@ public final class HttpClusterObserver implements ClusterObserver {
    */
   static final Duration STALE_READ_TIMEOUT = Duration.ofMillis(500);
 
-  /** Idle call threads end after this long; polls at shorter intervals keep reusing them. */
-  private static final Duration IDLE_THREAD_LIFE = Duration.ofSeconds(60);
+  /**
+   * Idle call threads end after this long: polls at shorter intervals (5 s by default) keep reusing them,
+   * and the threads a burst needed (e.g. the slow first polls of many clusters) do not linger.
+   */
+  private static final Duration IDLE_THREAD_LIFE = Duration.ofSeconds(10);
 
   private final Clock clock;
   private final ExecutorService callThreads;
@@ -89,8 +92,8 @@ public final class HttpClusterObserver implements ClusterObserver {
   }
 
   /** Waits for one server's answers (each request completes by its own timeout) and parses them. */
-  private static ServerObservation observation(ServerConfig server, Map<String, CompletableFuture<EndpointResult>> calls,
-      long deadlineNanos) {
+  private static ServerObservation observation(ServerConfig server,
+      Map<String, CompletableFuture<EndpointResult>> calls, long deadlineNanos) {
     Map<String, EndpointResult> answers = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, CompletableFuture<EndpointResult>> call : calls.entrySet()) {

@@ -5,9 +5,9 @@ import io.consulwatchdog.config.ConfigLoader;
 import io.consulwatchdog.config.Durations;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.daemon.Daemon;
+import io.consulwatchdog.daemon.RecordingTickListener;
 import io.consulwatchdog.daemon.TickTiming;
 import io.consulwatchdog.decide.ModeOverrides;
-import io.consulwatchdog.diagnose.Verdict;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -17,10 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One real daemon (daemon.Daemon, detect-only) watching every cluster of a config, usually the agent
@@ -33,19 +30,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class ScaleBenchmark {
   private ScaleBenchmark() {}
 
+  /** This process's resources over the run: CPU seconds, RSS in MiB, live threads. */
+  private record Usage(double cpuAtStart, double cpuAtEnd, double rssAtEnd, double maxRss, int threadsAtEnd,
+      int maxThreads) {}
+
   public static void main(String[] args) throws Exception {
     BenchArgs a = new BenchArgs(args, Map.of("config", "", "duration", "60s", "ticks-csv", ""));
     WatchdogConfig config = new ConfigLoader().load(a.path("config"));
     Duration duration = a.duration("duration");
-    Queue<TickTiming> ticks = new ConcurrentLinkedQueue<>();
+    RecordingTickListener recorder = new RecordingTickListener();
+    Map<String, String> verdicts = new TreeMap<>();
 
     Instant daemonStart = Instant.now();
     double cpuAtStart = ProcessStats.cpuSeconds();
     double maxRss = 0;
     int maxThreads = 0;
-    List<Optional<Verdict>> verdicts = new ArrayList<>();
     Instant end;
-    try (Daemon daemon = Daemon.start(config, ModeOverrides.none(), ticks::add)) {
+    double rssAtEnd;
+    int threadsAtEnd;
+    try (Daemon daemon = Daemon.start(config, ModeOverrides.none(), recorder)) {
       long deadline = System.nanoTime() + duration.toNanos();
       while (System.nanoTime() < deadline) {
         Thread.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
@@ -53,25 +56,28 @@ public final class ScaleBenchmark {
         maxThreads = Math.max(maxThreads, ProcessStats.threads());
       }
       end = Instant.now();
-      config.clusters().forEach(c -> verdicts.add(daemon.latest(c.name())));
+      rssAtEnd = ProcessStats.rssMib();
+      threadsAtEnd = ProcessStats.threads();
+      config.clusters().forEach(c -> verdicts.put(c.name(), daemon.latest(c.name())
+          .map(v -> v.code().name()).orElse("NOT_YET_POLLED")));
     }
-    double cpu = ProcessStats.cpuSeconds();
+    Usage usage = new Usage(cpuAtStart, ProcessStats.cpuSeconds(), rssAtEnd, maxRss, threadsAtEnd, maxThreads);
+    List<TickTiming> ticks = recorder.ticks();
     if (!a.text("ticks-csv").isEmpty()) {
-      writeCsv(a.path("ticks-csv"), daemonStart, List.copyOf(ticks));
+      writeCsv(a.path("ticks-csv"), daemonStart, ticks);
     }
-    report(config, duration, daemonStart, end, List.copyOf(ticks), verdicts, cpuAtStart, cpu, maxRss, maxThreads);
+    report(config, recorder, Duration.between(daemonStart, end), end, ticks, verdicts, usage);
   }
 
-  private static void report(WatchdogConfig config, Duration duration, Instant daemonStart, Instant end,
-      List<TickTiming> ticks, List<Optional<Verdict>> verdicts, double cpuAtStart, double cpu, double maxRss,
-      int maxThreads) {
+  private static void report(WatchdogConfig config, RecordingTickListener schedule, Duration run, Instant end,
+      List<TickTiming> ticks, Map<String, String> verdicts, Usage usage) {
     int agents = config.clusters().stream().mapToInt(c -> c.servers().size()).sum();
     Duration interval = config.clusters().get(0).pollInterval();
     TickStats total = new TickStats(0, 0, 0, 0);
     Duration maxGap = Duration.ZERO;
     for (ClusterConfig c : config.clusters()) {
       List<TickTiming> own = ticks.stream().filter(t -> t.cluster().equals(c.name())).toList();
-      TickStats s = TickStats.of(own, c.pollInterval(), daemonStart, end);
+      TickStats s = TickStats.of(own, c.pollInterval(), schedule.firstTick(c.name()), end);
       total = new TickStats(total.slots() + s.slots(), total.ran() + s.ran(), total.skipped() + s.skipped(),
           total.late() + s.late());
       for (int i = 1; i < own.size(); i++) {
@@ -79,29 +85,36 @@ public final class ScaleBenchmark {
         maxGap = gap.compareTo(maxGap) > 0 ? gap : maxGap;
       }
     }
-    double seconds = Duration.between(daemonStart, end).toNanos() / 1e9;
+    double seconds = run.toNanos() / 1e9;
     Map<String, Integer> codes = new TreeMap<>();
-    verdicts.forEach(v -> codes.merge(v.map(x -> x.code().name()).orElse("NOT_YET_POLLED"), 1, Integer::sum));
+    verdicts.values().forEach(code -> codes.merge(code, 1, Integer::sum));
+    double cpu = usage.cpuAtEnd() - usage.cpuAtStart();
 
     System.out.printf("%nscale benchmark: %d clusters, %d agents, poll_interval %s, %.0f s, JVM options: %s%n",
         config.clusters().size(), agents, Durations.format(interval), seconds,
         String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     System.out.println("| figure | value |");
     System.out.println("|---|---|");
-    row("polls/s (all clusters)", String.format("%.1f (expected %.1f)", ticks.size() / seconds,
+    row("polls/s (all clusters)", String.format("%.1f (schedule: %.1f)", ticks.size() / seconds,
         config.clusters().size() / (interval.toNanos() / 1e9)));
     row("ticks run / schedule slots", total.ran() + " / " + total.slots());
     row("missed ticks (skipped + started > 1 interval late)",
         String.format("%d (%d + %d)", total.missed(), total.skipped(), total.late()));
-    row("tick start lateness p50 / p99 / max", new Percentiles(ticks.stream().map(TickTiming::lateness).toList()).summary());
-    row("poll duration p50 / p99 / max", new Percentiles(ticks.stream().flatMap(t -> t.pollTook().stream()).toList()).summary());
-    row("tick duration p50 / p99 / max", new Percentiles(ticks.stream().map(TickTiming::tickTook).toList()).summary());
+    row("tick start lateness p50 / p99 / max", percentiles(ticks.stream().map(TickTiming::lateness).toList()));
+    row("poll duration p50 / p99 / max", percentiles(ticks.stream().flatMap(t -> t.pollTook().stream()).toList()));
+    row("tick duration p50 / p99 / max", percentiles(ticks.stream().map(TickTiming::tickTook).toList()));
     row("longest gap between two ticks of a cluster", String.format("%d ms", maxGap.toMillis()));
-    row("RSS: max sampled each second / peak (VmHWM)", String.format("%.0f MiB / %.0f MiB", maxRss, ProcessStats.peakRssMib()));
+    row("RSS: at the end / max sampled each second / peak (VmHWM)", String.format("%.0f / %.0f / %.0f MiB",
+        usage.rssAtEnd(), usage.maxRss(), ProcessStats.peakRssMib()));
     row("CPU time during the run (whole process)", String.format("%.1f s = %.0f%% of one core (%.1f s incl. JVM start)",
-        cpu - cpuAtStart, 100 * (cpu - cpuAtStart) / seconds, cpu));
-    row("threads: max sampled / peak", maxThreads + " / " + ProcessStats.peakThreads());
+        cpu, 100 * cpu / seconds, usage.cpuAtEnd()));
+    row("threads: at the end / max sampled / peak", usage.threadsAtEnd() + " / " + usage.maxThreads() + " / "
+        + ProcessStats.peakThreads());
     row("verdicts at the end", codes.toString());
+  }
+
+  private static String percentiles(List<Duration> values) {
+    return new Percentiles(values).summary();
   }
 
   /** One line per tick, times in ms since the daemon's start: for looking at when slow ticks happened. */

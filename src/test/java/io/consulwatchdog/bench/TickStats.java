@@ -3,7 +3,6 @@ package io.consulwatchdog.bench;
 import io.consulwatchdog.daemon.TickTiming;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -28,23 +27,14 @@ public record TickStats(int slots, int ran, int skipped, int late) {
    *
    * @param ticks the cluster's ticks, any order
    * @param interval the cluster's poll interval
-   * @param daemonStart just before the daemon was started: the schedule's first slot is less than one
-   *     interval later, so slots skipped before the first tick that ran are counted too
+   * @param firstSlot when the schedule's first tick was due
    * @param end the end of the run
    */
-  public static TickStats of(List<TickTiming> ticks, Duration interval, Instant daemonStart, Instant end) {
-    long step = interval.toNanos();
-    List<TickTiming> sorted = ticks.stream().sorted(Comparator.comparing(TickTiming::scheduled)).toList();
-    if (sorted.isEmpty()) {
-      return new TickStats(slotsBetween(daemonStart, end, step), 0, slotsBetween(daemonStart, end, step), 0);
-    }
-    Instant first = sorted.get(0).scheduled();
-    long skippedBeforeFirst = nanos(daemonStart, first) / step;
-    Instant firstSlot = first.minusNanos(skippedBeforeFirst * step);
-    int slots = slotsBetween(firstSlot, end, step);
+  public static TickStats of(List<TickTiming> ticks, Duration interval, Instant firstSlot, Instant end) {
+    int slots = slotsBetween(firstSlot, end, interval.toNanos());
     int ran = 0;
     int late = 0;
-    for (TickTiming t : sorted) {
+    for (TickTiming t : ticks) {
       if (!t.scheduled().plus(interval).isAfter(end)) {
         ran++;
         if (t.lateness().compareTo(interval) > 0) {

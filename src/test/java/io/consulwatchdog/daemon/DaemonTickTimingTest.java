@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,18 +32,20 @@ class DaemonTickTimingTest {
     URI refused = closedPort();
     WatchdogConfig config = new WatchdogConfig(Optional.empty(), dir.resolve("state"), "127.0.0.1:0",
         List.of(cluster("a", refused), cluster("b", refused)));
-    List<TickTiming> ticks = new CopyOnWriteArrayList<>();
-    try (Daemon daemon = Daemon.start(config, ModeOverrides.none(), ticks::add)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> ticks.stream().filter(t -> t.cluster().equals("b")).count() >= 3);
+    RecordingTickListener listener = new RecordingTickListener();
+    try (Daemon daemon = Daemon.start(config, ModeOverrides.none(), listener)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> listener.ticks("b").size() >= 3);
     }
-    List<TickTiming> a = ticks.stream().filter(t -> t.cluster().equals("a")).toList();
+    List<TickTiming> a = listener.ticks("a");
     assertThat(a).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(a.get(0).scheduled()).isEqualTo(listener.firstTick("a"));
+    assertThat(listener.firstTick("b")).isAfter(listener.firstTick("a")); // staggered
     for (int i = 1; i < a.size(); i++) {
       // Quartz schedules at a fixed rate: consecutive scheduled times are whole intervals apart.
       assertThat(Duration.between(a.get(i - 1).scheduled(), a.get(i).scheduled()).toMillis() % INTERVAL.toMillis())
           .isZero();
     }
-    assertThat(ticks).allSatisfy(t -> {
+    assertThat(listener.ticks()).allSatisfy(t -> {
       assertThat(t.started()).isAfterOrEqualTo(t.scheduled().minusMillis(5));
       assertThat(t.pollTook()).hasValueSatisfying(p -> assertThat(p).isPositive().isLessThanOrEqualTo(t.tickTook()));
     });
