@@ -3,6 +3,7 @@ package io.consulwatchdog.bench;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,17 @@ final class ProcessStats {
   /** The most live threads at any time so far. */
   static int peakThreads() {
     return ManagementFactory.getThreadMXBean().getPeakThreadCount();
+  }
+
+  /** Garbage collections so far and their total time, e.g. "120 in 0.4 s". */
+  static String gc() {
+    long count = 0;
+    long millis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return String.format("%d in %.1f s", count, millis / 1000.0);
   }
 
   private static long statusKib(String field) {

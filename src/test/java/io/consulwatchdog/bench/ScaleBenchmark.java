@@ -110,6 +110,7 @@ public final class ScaleBenchmark {
         cpu, 100 * cpu / seconds, usage.cpuAtEnd()));
     row("threads: at the end / max sampled / peak", usage.threadsAtEnd() + " / " + usage.maxThreads() + " / "
         + ProcessStats.peakThreads());
+    row("garbage collections (whole process)", ProcessStats.gc());
     row("verdicts at the end", codes.toString());
   }
 
