@@ -27,6 +27,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
@@ -103,7 +104,7 @@ public final class ConsulHttp implements AutoCloseable {
   /** PUTs a body to a path and returns the answer; never throws. */
   public EndpointResult put(URI agent, String pathAndQuery, String body) {
     return execute(new Request.Builder().url(agent.toString() + pathAndQuery)
-        .put(okhttp3.RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
+        .put(RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
   }
 
   /**

@@ -48,7 +48,10 @@ public final class HttpClusterObserver implements ClusterObserver {
 
   private final Clock clock;
   private final ExecutorService callThreads;
-  private final Map<String, ConsulHttp> clients = new ConcurrentHashMap<>();
+  private final Map<String, Client> clients = new ConcurrentHashMap<>();
+
+  /** A cluster's HTTP client, made for the cluster's settings at the time (servers, timeout, token, TLS). */
+  private record Client(ClusterConfig cluster, ConsulHttp http) {}
 
   /** Creates an observer that reads time from the given clock. */
   public HttpClusterObserver(Clock clock) {
@@ -66,7 +69,7 @@ public final class HttpClusterObserver implements ClusterObserver {
   public ClusterSnapshot observe(ClusterConfig cluster) {
     Instant start = clock.instant();
     long startNanos = System.nanoTime();
-    ConsulHttp http = clients.computeIfAbsent(cluster.name(), n -> new ConsulHttp(cluster, callThreads));
+    ConsulHttp http = client(cluster);
     List<Map<String, CompletableFuture<EndpointResult>>> asked = new ArrayList<>();
     for (ServerConfig server : cluster.servers()) {
       asked.add(ask(http, server, cluster.requestTimeout()));
@@ -77,6 +80,19 @@ public final class HttpClusterObserver implements ClusterObserver {
       observations.add(observation(cluster.servers().get(i), asked.get(i), deadline));
     }
     return new ClusterSnapshot(cluster.name(), start, Duration.ofNanos(System.nanoTime() - startNanos), observations);
+  }
+
+  /** The cluster's client, made again when the cluster's settings changed (e.g. a lab server was added). */
+  private ConsulHttp client(ClusterConfig cluster) {
+    return clients.compute(cluster.name(), (name, old) -> {
+      if (old != null && old.cluster().equals(cluster)) {
+        return old;
+      }
+      if (old != null) {
+        old.http().close();
+      }
+      return new Client(cluster, new ConsulHttp(cluster, callThreads));
+    }).http();
   }
 
   /** Sends every endpoint's request to one server; the answers arrive later. */
@@ -121,7 +137,7 @@ public final class HttpClusterObserver implements ClusterObserver {
 
   @Override
   public void close() {
-    clients.values().forEach(ConsulHttp::close);
+    clients.values().forEach(c -> c.http().close());
     callThreads.shutdownNow();
   }
 }

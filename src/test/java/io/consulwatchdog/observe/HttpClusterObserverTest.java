@@ -43,12 +43,17 @@ class HttpClusterObserverTest {
   }
 
   private URI serve(int status, String body, boolean hang) throws IOException {
+    return serve(status, body, hang ? Duration.ofSeconds(20) : Duration.ZERO);
+  }
+
+  /** Serves the body after the delay (cut short when the test ends). */
+  private URI serve(int status, String body, Duration delay) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     s.createContext("/", ex -> {
       clientPorts.add(ex.getRemoteAddress().getPort());
-      if (hang) {
+      if (!delay.isZero()) {
         try {
-          release.await(20, TimeUnit.SECONDS);
+          release.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -106,7 +111,7 @@ class HttpClusterObserverTest {
   void theNextPollReusesThePreviousPollsConnections() throws IOException {
     URI[] five = new URI[5];
     for (int i = 0; i < five.length; i++) {
-      five[i] = serve(200, "{}", false);
+      five[i] = serve(200, "{}", Duration.ofMillis(300)); // every request of a poll in flight at once
     }
     ClusterConfig cluster = cluster(Duration.ofSeconds(2), five);
     try (HttpClusterObserver observer = new HttpClusterObserver(Clock.systemUTC())) {
@@ -116,6 +121,17 @@ class HttpClusterObserverTest {
       observer.observe(cluster);
       // every endpoint of every server is asked in parallel, each on a connection that is kept for the next poll
       assertThat(first).containsAll(clientPorts);
+    }
+  }
+
+  @Test
+  void aClusterWhoseSettingsChangedIsPolledWithTheNewOnes() throws IOException {
+    URI hanging = serve(200, "{}", true);
+    try (HttpClusterObserver observer = new HttpClusterObserver(Clock.systemUTC())) {
+      observer.observe(cluster(Duration.ofMillis(900), hanging));
+      ClusterSnapshot again = observer.observe(cluster(Duration.ofMillis(150), hanging));
+      assertThat(again.servers()).extracting(ServerObservation::reachability).containsExactly(Reachability.TIMEOUT);
+      assertThat(again.took()).isLessThan(Duration.ofMillis(700));
     }
   }
 
