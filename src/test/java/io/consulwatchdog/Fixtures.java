@@ -10,7 +10,10 @@ import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
+import io.consulwatchdog.diagnose.VoterFate;
+import io.consulwatchdog.diagnose.VoterStatus;
 import io.consulwatchdog.observe.ClusterSnapshot;
+import io.consulwatchdog.observe.Member;
 import io.consulwatchdog.observe.ServerObservation;
 import java.net.URI;
 import java.time.Clock;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,8 +68,25 @@ public final class Fixtures {
       long lastLogIndex, String leader, String version, int raftProtocol) {
     return new ServerObservation(name, URI.create("http://127.0.0." + i + ":8500"), Reachability.OK, "", nodeId,
         name, version, true, raftState, lastLogTerm, lastLogIndex, lastLogTerm, "0", raftProtocol,
-        "127.0.0." + i + ":8300", Optional.of(leader), Optional.empty(), Optional.empty(), Optional.empty(),
-        Map.of());
+        "127.0.0." + i + ":8300", Optional.of(leader), Optional.empty(), Optional.empty(),
+        Optional.of(List.of(new Member(name, "127.0.0." + i, Member.ALIVE, true, nodeId))), Map.of());
+  }
+
+  /**
+   * The diagnosis of a majority of voters gone for good (STALE_CONFIGURATION): the old voters "old-2" and
+   * "old-3" (127.0.0.12 and .13) were removed from the inventory; the concerned servers are the outsiders.
+   */
+  public static Verdict staleVerdict(Instant at, String... concerned) {
+    List<VoterFate> fates = List.of(
+        new VoterFate("11111111-aaaa-aaaa-aaaa-111111111111", "s1", "127.0.0.1:8300", VoterStatus.LIVE,
+            Optional.of("s1"), "s1 answers with its node ID", true),
+        new VoterFate("id-old-2", "old-2", "127.0.0.12:8300", VoterStatus.GONE, Optional.empty(),
+            "removed from the inventory", false),
+        new VoterFate("id-old-3", "old-3", "127.0.0.13:8300", VoterStatus.GONE, Optional.empty(),
+            "removed from the inventory", false));
+    return new Verdict("dc1", at, DiagnosisCode.QUORUM_LOST, LeaderlessCause.STALE_CONFIGURATION, List.of("test"),
+        Optional.empty(), Optional.empty(), 3, 3, 3, 1, List.of(concerned),
+        ChronoUnit.NANOS.between(Instant.EPOCH, at), fates, List.of());
   }
 
   /** A server that refused the connection. */

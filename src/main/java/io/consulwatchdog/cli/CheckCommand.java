@@ -1,80 +1,206 @@
 package io.consulwatchdog.cli;
 
-import io.consulwatchdog.json.JsonMapper;
 import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.Durations;
+import io.consulwatchdog.config.Secret;
 import io.consulwatchdog.config.WatchdogConfig;
-import io.consulwatchdog.diagnose.ClusterDiagnoser;
-import io.consulwatchdog.diagnose.History;
+import io.consulwatchdog.consul.Endpoints;
+import io.consulwatchdog.consul.Reachability;
+import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.Verdict;
+import io.consulwatchdog.execute.NoExecutor;
+import io.consulwatchdog.json.JsonMapper;
+import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.HttpClusterObserver;
+import io.consulwatchdog.observe.ServerObservation;
+import io.consulwatchdog.recover.ClusterPoller;
+import io.consulwatchdog.recover.HttpLeaderRead;
+import io.consulwatchdog.recover.PollResult;
+import io.consulwatchdog.recover.ReconcilerFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
-/** `consul-watchdog check`: observe once, diagnose, print the verdict, exit with its code. */
+/** `consul-watchdog check`: observe, diagnose, print the verdict, exit with its code. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-    header = "Observe once, diagnose, print the verdict; the exit code tells the state.",
+    header = "Observe, diagnose, print the verdict; the exit code tells the state.",
     description = {
-      "Observe every server once, diagnose the cluster and print the verdict with its evidence. Never changes anything. Works with a config file or ad hoc with --server URLs."
+      "Observe every server, diagnose the cluster and print the verdict with its evidence. Never changes "
+          + "anything. Works with a config file (then it also uses what the daemon learned: the last-known-good "
+          + "topology and retired voters in state_dir) or ad hoc with --server URLs.",
+      "",
+      "One poll is usually enough: a lost quorum shows at once. --watch keeps polling, as the daemon does, "
+          + "until the verdict is certain (healthy, quorum lost, leaderless, split view) or the time is up."
     },
     footer = {"", "Exit codes:",
         "  0  healthy",
         "  1  degraded (leader present, servers down) or an election in progress",
         "  2  leaderless, quorum lost, or servers disagree about the leader",
         "  3  unobservable: the watchdog cannot see enough to judge",
+        "  77 servers answer 403: the ACL token is missing or lacks a permission (see --explain-acl)",
         "  64 usage error, 66 config file missing, 78 config error",
         "", "Examples:",
         "  consul-watchdog check -s http://10.0.0.1:8500 -s http://10.0.0.2:8500 \\",
         "                        -s http://10.0.0.3:8500",
-        "  consul-watchdog check --config /etc/consul-watchdog/config.yml --json"})
+        "  consul-watchdog check --config /etc/consul-watchdog/config.yml --watch 30s",
+        "  CONSUL_HTTP_TOKEN_FILE=/etc/consul.d/mgmt.token consul-watchdog check -s https://10.0.0.1:8501 \\",
+        "      --agent-token-file /etc/consul.d/agent-recovery.token --explain-acl"})
 public final class CheckCommand implements Callable<Integer> {
+  /** sysexits EX_NOPERM: the servers answer, the token lacks a permission. */
+  static final int NO_PERMISSION = 77;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions configOptions;
 
   @Option(names = "--json", description = "Print the verdicts and observations as JSON.")
   boolean json;
 
+  @Option(names = "--watch", paramLabel = "DURATION",
+      description = "Keep polling (each cluster's poll_interval, 1 s ad hoc) until the verdict is certain or "
+          + "DURATION has passed, e.g. 30s; the polls are shown on stderr.")
+  String watch;
+
+  @Option(names = "--explain-acl",
+      description = "Also ask each server every endpoint the watchdog needs and name the ACL rules it lacks.")
+  boolean explainAcl;
+
+  @Option(names = "--agent-token-file", paramLabel = "FILE",
+      description = "Ad-hoc: a file holding the agent recovery token (acl.tokens.agent_master), sent to "
+          + "/v1/agent/* (which it can read with no leader); other endpoints get CONSUL_HTTP_TOKEN.")
+  Path agentTokenFile;
+
   @Parameters(arity = "0..*", paramLabel = "CLUSTER", description = "Clusters to check (default: all in the config).")
   List<String> clusters = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    WatchdogConfig config = configOptions.load(spec, true);
+    WatchdogConfig config = withAgentToken(configOptions.load(spec, true));
+    Optional<Duration> watchFor = watchDuration();
     List<ClusterConfig> selected = Selection.clusters(spec, config, clusters);
     Clock clock = Clock.systemUTC();
     int exit = 0;
     List<Map<String, Object>> results = new ArrayList<>();
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {
+      ReconcilerFactory factory = ReconcilerFactory.standard(observer, s -> new NoExecutor(s.name()),
+          new HttpLeaderRead(), config.stateDir(), new WatchdogMetrics(new SimpleMeterRegistry(), clock), clock)
+          .readOnly();
       for (ClusterConfig cluster : selected) {
-        ClusterSnapshot snapshot = observer.observe(cluster);
-        Verdict verdict = new ClusterDiagnoser()
-            .diagnose(snapshot, History.empty(), clock.instant(), cluster.recovery().leaderlessAfter());
-        exit = Math.max(exit, verdict.code().exitCode());
+        PollResult poll = pollUntilCertain(factory.poller(cluster), cluster, watchFor, err);
+        Verdict verdict = poll.verdict();
+        int code = verdict.code().exitCode();
+        Optional<String> forbidden = forbiddenHeadline(cluster, poll.snapshot(), verdict);
+        if (forbidden.isPresent()) {
+          code = NO_PERMISSION;
+        }
+        exit = Math.max(exit, code);
         if (json) {
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("verdict", verdict);
-          r.put("snapshot", snapshot);
+          r.put("snapshot", poll.snapshot());
+          forbidden.ifPresent(f -> r.put("forbidden", f));
           results.add(r);
         } else {
-          VerdictReport.print(out, snapshot, verdict);
+          forbidden.ifPresent(f -> out.println(f));
+          VerdictReport.print(out, poll.snapshot(), verdict);
+        }
+        if (explainAcl && AclProbe.explain(cluster, out) > 0) {
+          exit = Math.max(exit, NO_PERMISSION);
         }
       }
     }
     if (json) {
       out.println(JsonMapper.pretty().writeValueAsString(results.size() == 1 ? results.get(0) : results));
-      out.flush();
     }
+    out.flush();
     return exit;
+  }
+
+  /** Polls once, or, with --watch, until the verdict is certain or the time is up, showing each poll on err. */
+  private static PollResult pollUntilCertain(ClusterPoller poller, ClusterConfig cluster, Optional<Duration> watchFor,
+      PrintWriter err) throws InterruptedException {
+    PollResult poll = poller.poll();
+    if (watchFor.isEmpty()) {
+      return poll;
+    }
+    long deadline = System.nanoTime() + watchFor.get().toNanos();
+    Duration every = cluster.name().equals("adhoc") ? Duration.ofSeconds(1) : cluster.pollInterval();
+    int polls = 1;
+    while (!certain(poll.verdict()) && System.nanoTime() + every.toNanos() <= deadline && polls < 100_000) {
+      err.printf("check %s: poll %d: %s%n", cluster.name(), polls, poll.verdict().summary());
+      err.flush();
+      Thread.sleep(every.toMillis());
+      poll = poller.poll();
+      polls++;
+    }
+    return poll;
+  }
+
+  /** A verdict more polls would not change: healthy, quorum lost, leaderless past the threshold, split. */
+  private static boolean certain(Verdict v) {
+    return v.code() == DiagnosisCode.HEALTHY || v.code().needsRecovery() || v.code() == DiagnosisCode.SPLIT_VIEW;
+  }
+
+  /**
+   * The headline when servers answered 403 where the watchdog needs to read: the servers are up, the token
+   * (named by its source) is missing or lacks a permission; empty when nothing was forbidden or it did not
+   * matter to the verdict.
+   */
+  static Optional<String> forbiddenHeadline(ClusterConfig cluster, ClusterSnapshot snapshot, Verdict verdict) {
+    List<String> forbidden = snapshot.servers().stream()
+        .filter(s -> s.reachability() == Reachability.FORBIDDEN).map(ServerObservation::name).toList();
+    if (forbidden.isEmpty() || verdict.code() != DiagnosisCode.UNOBSERVABLE) {
+      return Optional.empty();
+    }
+    String token = cluster.tokenFor(Endpoints.AGENT_SELF).map(t -> "the token from " + t.source())
+        .orElse("no token (none configured)");
+    return Optional.of("cluster " + cluster.name() + ": FORBIDDEN: " + forbidden.size() + " of "
+        + snapshot.servers().size() + " servers (" + String.join(", ", forbidden) + ") answered 403 on "
+        + Endpoints.AGENT_SELF + " with " + token + ". They run and the network is fine; the token lacks the ACL "
+        + "rule agent:read, or cannot be resolved without a leader (\"ACL not found\"). Give the watchdog an agent "
+        + "token (agent_token, or --agent-token-file: the agents' acl.tokens.agent_master) and the README's "
+        + "ACL policy; check --explain-acl names each missing rule.");
+  }
+
+  private WatchdogConfig withAgentToken(WatchdogConfig config) throws IOException {
+    if (agentTokenFile == null) {
+      return config;
+    }
+    if (config.source().isPresent()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--agent-token-file is for ad-hoc checks; with --config use the cluster's agent_token: {file: ...}");
+    }
+    if (!Files.isReadable(agentTokenFile)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--agent-token-file: not a readable file (got \"" + agentTokenFile + "\")");
+    }
+    Secret agent = new Secret("file:" + agentTokenFile, Files.readString(agentTokenFile).trim());
+    return new WatchdogConfig(config.source(), config.stateDir(), config.listenAddress(), config.clusters().stream()
+        .map(c -> c.withTokens(c.aclToken(), Optional.of(agent))).toList());
+  }
+
+  private Optional<Duration> watchDuration() {
+    if (watch == null) {
+      return Optional.empty();
+    }
+    return Optional.of(Durations.parse(watch).filter(d -> !d.isZero() && !d.isNegative())
+        .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+            "--watch: must be a duration like 30s or 2m (got \"" + watch + "\")")));
   }
 }

@@ -2,13 +2,14 @@ package io.consulwatchdog.cli;
 
 import io.consulwatchdog.demo.Demo;
 import io.consulwatchdog.demo.DemoScenario;
+import io.consulwatchdog.lab.LabException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** `consul-watchdog demo`: build a local Consul cluster, break it, and watch the watchdog heal it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -41,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
             .map(DemoScenario::id).collect(Collectors.joining(", ")) + " (got \"" + scenario + "\")"));
     try {
       return new Demo(chosen, output.toAbsolutePath(), spec.commandLine().getOut()).run() ? 0 : 1;
-    } catch (io.consulwatchdog.lab.LabException e) {
+    } catch (LabException e) {
       spec.commandLine().getErr().println("consul-watchdog demo: " + e.getMessage());
       return e.getMessage() != null && e.getMessage().contains("fetch-consul") ? 69 : 1;
     }

@@ -8,6 +8,8 @@ public final class ExitCodes {
   public static final int USAGE = 64;
   public static final int NO_INPUT = 66;
   public static final int SOFTWARE = 70;
+  /** Try again later: another daemon holds a cluster's lock. */
+  public static final int TEMPFAIL = 75;
   public static final int CONFIG = 78;
 
   private ExitCodes() {}

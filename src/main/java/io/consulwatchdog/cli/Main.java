@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class},
     footer = {
       "",
-      "Exit codes: 0 ok/healthy, 1 degraded, 2 leaderless or quorum lost, 3 unobservable, 64 usage error, 66 input file missing, 70 internal error, 78 configuration error.",
+      "Exit codes: 0 ok/healthy, 1 degraded, 2 leaderless or quorum lost, 3 unobservable, 64 usage error, 66 input file missing, 70 internal error, 75 another daemon already watches a cluster (run), 78 configuration error.",
       "Run 'consul-watchdog help COMMAND' for a command's options."
     })
 public final class Main implements Runnable {

@@ -2,10 +2,16 @@ package io.consulwatchdog.cli;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.daemon.ClusterLock;
 import io.consulwatchdog.daemon.Daemon;
 import io.consulwatchdog.decide.ModeOverrides;
+import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +25,7 @@ import picocli.CommandLine;
     },
     footer = {"", "Example:", "  consul-watchdog run --config /etc/consul-watchdog/config.yml"})
 public final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions configOptions;
 
@@ -32,11 +39,19 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     WatchdogConfig config = configOptions.load(spec, false);
+    warnAboutTokensInClearText(config);
     if (listen != null) {
       config = new WatchdogConfig(config.source(), config.stateDir(), listen, config.clusters());
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (Daemon daemon = Daemon.start(config, new ModeOverrides(dryRun))) {
+    Daemon started;
+    try {
+      started = Daemon.start(config, new ModeOverrides(dryRun));
+    } catch (ClusterLock.HeldException e) {
+      spec.commandLine().getErr().println("consul-watchdog: " + e.getMessage());
+      return ExitCodes.TEMPFAIL;
+    }
+    try (Daemon daemon = started) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
         daemon.close();
@@ -46,5 +61,17 @@ public final class RunCommand implements Callable<Integer> {
       stop.await();
     }
     return 0;
+  }
+
+  /** Warns once, at start, for each cluster whose ACL token would cross the network unencrypted (never the token). */
+  private static void warnAboutTokensInClearText(WatchdogConfig config) {
+    for (ClusterConfig cluster : config.clusters()) {
+      List<URI> exposed = cluster.tokenInClearTextTo();
+      if (!exposed.isEmpty()) {
+        log.warn("cluster {}: its ACL token is sent in clear text over plain http:// to {} (not loopback): anyone"
+            + " on the path can read it; use https:// with the cluster's tls: keys", cluster.name(),
+            exposed.stream().map(URI::toString).collect(Collectors.joining(", ")));
+      }
+    }
   }
 }

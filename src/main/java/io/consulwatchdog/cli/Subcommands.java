@@ -12,6 +12,8 @@ final class Subcommands {
     cl.addSubcommand(new ValidateCommand());
     cl.addSubcommand(new PlanCommand());
     cl.addSubcommand(new AckCommand());
+    cl.addSubcommand(new RetireCommand());
     cl.addSubcommand(new DemoCommand());
+    cl.addSubcommand(new CompletionCommand());
   }
 }

@@ -1,12 +1,12 @@
 package io.consulwatchdog.cli;
 
+import io.consulwatchdog.metrics.BuildInfo;
 import picocli.CommandLine;
 
-/** Reports the version from the jar manifest. */
+/** Reports the version the build wrote into the jar (see metrics.BuildInfo). */
 final class VersionProvider implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return new String[] {"consul-watchdog " + (v == null ? "development build" : v)};
+    return new String[] {"consul-watchdog " + BuildInfo.version()};
   }
 }

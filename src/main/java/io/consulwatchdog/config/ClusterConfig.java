@@ -1,5 +1,8 @@
 package io.consulwatchdog.config;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +15,10 @@ import java.util.Optional;
  * @param clients client agents, restarted after a recovery if asked
  * @param pollInterval time between polls
  * @param requestTimeout timeout of one HTTP request to one agent
- * @param aclToken ACL token sent as X-Consul-Token, if any
+ * @param aclToken ACL token sent as X-Consul-Token, if any (operator, KV and catalog reads; the agent
+ *     endpoints too unless an agent token is set)
+ * @param agentToken token for the agent endpoints (/v1/agent/*): Consul's agent recovery token
+ *     (acl.tokens.agent_master, agent_recovery since 1.11), which the agent checks itself, with no leader
  * @param tls TLS settings for https addresses
  * @param recovery when and how to heal
  */
@@ -23,6 +29,7 @@ public record ClusterConfig(
     Duration pollInterval,
     Duration requestTimeout,
     Optional<Secret> aclToken,
+    Optional<Secret> agentToken,
     TlsConfig tls,
     RecoveryConfig recovery) {
 
@@ -31,9 +38,57 @@ public record ClusterConfig(
     clients = List.copyOf(clients);
   }
 
+  /** A cluster with no agent token (the ACL token, if any, is used for every endpoint). */
+  public ClusterConfig(String name, List<ServerConfig> servers, List<ServerConfig> clients, Duration pollInterval,
+      Duration requestTimeout, Optional<Secret> aclToken, TlsConfig tls, RecoveryConfig recovery) {
+    this(name, servers, clients, pollInterval, requestTimeout, aclToken, Optional.empty(), tls, recovery);
+  }
+
   /** The same cluster with other recovery settings. */
   public ClusterConfig withRecovery(RecoveryConfig newRecovery) {
-    return new ClusterConfig(name, servers, clients, pollInterval, requestTimeout, aclToken, tls, newRecovery);
+    return new ClusterConfig(name, servers, clients, pollInterval, requestTimeout, aclToken, agentToken, tls,
+        newRecovery);
+  }
+
+  /** The same cluster with other servers (e.g. configured by host name). */
+  public ClusterConfig withServers(List<ServerConfig> newServers) {
+    return new ClusterConfig(name, newServers, clients, pollInterval, requestTimeout, aclToken, agentToken, tls,
+        recovery);
+  }
+
+  /** The same cluster with other tokens. */
+  public ClusterConfig withTokens(Optional<Secret> newAclToken, Optional<Secret> newAgentToken) {
+    return new ClusterConfig(name, servers, clients, pollInterval, requestTimeout, newAclToken, newAgentToken, tls,
+        recovery);
+  }
+
+  /** The token sent to a path: the agent token for /v1/agent/ when one is set, else the ACL token. */
+  public Optional<Secret> tokenFor(String path) {
+    return path.startsWith("/v1/agent/") && agentToken.isPresent() ? agentToken : aclToken;
+  }
+
+  /**
+   * The server addresses this cluster's ACL token travels to in clear text: plain http:// to a host that is not
+   * a loopback address (a host name other than localhost counts as not loopback; it is not resolved here).
+   */
+  public List<URI> tokenInClearTextTo() {
+    if (aclToken.isEmpty()) {
+      return List.of();
+    }
+    return servers.stream().map(ServerConfig::httpAddress)
+        .filter(uri -> "http".equals(uri.getScheme()) && !isLoopback(uri.getHost())).toList();
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    boolean ipLiteral = host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.startsWith("[");
+    try {
+      return ipLiteral && InetAddress.getByName(host).isLoopbackAddress(); // a literal: no name lookup
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** The votes needed for a majority of the configured servers. */

@@ -29,6 +29,12 @@ public final class ConfigException extends RuntimeException {
     return new ConfigException(file + ": not valid YAML: " + why, false);
   }
 
+  /** The file is not UTF-8: names the offset of the first byte that is not, and its line. */
+  public static ConfigException notUtf8(Path file, int byteOffset, int line) {
+    return new ConfigException(file + ": not valid UTF-8 at byte " + byteOffset + " (line " + line
+        + "); save the file as UTF-8", false);
+  }
+
   /** True when the file could not be read at all (sysexits 66 rather than 78). */
   public boolean missingFile() {
     return missingFile;

@@ -8,14 +8,22 @@ import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -36,10 +44,18 @@ public final class ConfigLoader {
   public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
   /** Default time between polls. */
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
+  /**
+   * Shortest recovery.leaderless_after: two raft election timeouts at Consul's fastest timing (raft_multiplier 1,
+   * election timeout 1 s), the longest a follower waits before it campaigns after losing its leader.
+   */
+  public static final Duration MIN_LEADERLESS_AFTER = Duration.ofSeconds(2);
+  /** Two election timeouts at Consul's default timing (raft_multiplier 5): 10 s. */
+  private static final Duration DEFAULT_TIMING_ELECTION = Duration.ofSeconds(10);
   /** Default timeout of one HTTP request. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
 
   private final UnaryOperator<String> env;
+  private final boolean checkReferences;
 
   /** A loader that reads environment variables from the process environment. */
   public ConfigLoader() {
@@ -48,14 +64,28 @@ public final class ConfigLoader {
 
   /** A loader with an injected environment, for tests. */
   public ConfigLoader(UnaryOperator<String> env) {
+    this(env, true);
+  }
+
+  private ConfigLoader(UnaryOperator<String> env, boolean checkReferences) {
     this.env = env;
+    this.checkReferences = checkReferences;
+  }
+
+  /**
+   * The same loader checking only syntax, keys and values: files the config names (token, TLS, SSH
+   * key, known_hosts) and environment variables it reads are not opened, so a config can be linted
+   * in CI, away from the machine it is written for. Secrets it would read are left empty.
+   */
+  public ConfigLoader syntaxOnly() {
+    return new ConfigLoader(env, false);
   }
 
   /** Loads and validates a config file. */
   public WatchdogConfig load(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = utf8(file, Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
       throw ConfigException.missing(file, "no such file");
     } catch (IOException e) {
@@ -74,18 +104,44 @@ public final class ConfigLoader {
     return parse(Optional.of(file), new ConfigNode(Optional.of(file), "", root));
   }
 
+  /** Decodes the file's bytes as UTF-8; a byte sequence that is not UTF-8 is a config error naming its offset. */
+  private static String utf8(Path file, byte[] bytes) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never decodes to more chars than bytes
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int offset = in.position();
+      int line = 1;
+      for (int i = 0; i < offset; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw ConfigException.notUtf8(file, offset, line);
+    }
+    return out.flip().toString();
+  }
+
   /** Builds an ad-hoc, observe-only config from server addresses given on the command line. */
   public WatchdogConfig adHoc(List<String> serverAddresses, Path stateDir, Duration requestTimeout) {
-    List<ServerConfig> servers = new java.util.ArrayList<>();
-    for (int i = 0; i < serverAddresses.size(); i++) {
-      URI uri = httpAddress(Optional.empty(), "--server[" + i + "]", serverAddresses.get(i));
-      servers.add(new ServerConfig(uri.getHost() + ":" + uri.getPort(), uri, Optional.empty(), new NoExecutorConfig()));
-    }
-    ClusterConfig cluster = new ClusterConfig("adhoc", servers, List.of(), DEFAULT_POLL, requestTimeout,
-        Optional.ofNullable(env.apply("CONSUL_HTTP_TOKEN")).filter(s -> !s.isBlank())
-            .map(t -> new Secret("env:CONSUL_HTTP_TOKEN", t)),
-        TlsConfig.defaults(), RecoveryConfig.defaults());
-    return new WatchdogConfig(Optional.empty(), stateDir, DEFAULT_LISTEN, List.of(cluster));
+    return adHoc(AdHocRequest.of(serverAddresses, requestTimeout), stateDir);
+  }
+
+  /**
+   * Builds an ad-hoc, observe-only config from the command line and, where it is silent, Consul's own
+   * variables (CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN(_FILE), CONSUL_CACERT, CONSUL_CLIENT_CERT/KEY,
+   * CONSUL_HTTP_SSL_VERIFY).
+   */
+  public WatchdogConfig adHoc(AdHocRequest request, Path stateDir) {
+    return new AdHocConfig(env).build(request, stateDir);
+  }
+
+  /** True when CONSUL_HTTP_ADDR names a server, so that an ad-hoc check needs no --server. */
+  public boolean environmentNamesAServer() {
+    return new AdHocConfig(env).environmentNamesAServer();
   }
 
   private WatchdogConfig parse(Optional<Path> file, ConfigNode root) {
@@ -100,7 +156,7 @@ public final class ConfigLoader {
     }
     Optional<ConfigNode> defaults = root.optionalChild("defaults");
     Set<String> names = new HashSet<>();
-    List<ClusterConfig> clusters = new java.util.ArrayList<>();
+    List<ClusterConfig> clusters = new ArrayList<>();
     for (ConfigNode c : clusterNodes) {
       ClusterConfig cluster = cluster(c, defaults.map(ConfigNode::raw));
       if (!names.add(cluster.name())) {
@@ -117,24 +173,31 @@ public final class ConfigLoader {
     Duration poll = c.duration("poll_interval", DEFAULT_POLL, Duration.ofMillis(200), Duration.ofHours(1));
     Duration timeout = c.duration("request_timeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(1));
     Optional<Secret> token = c.optionalChild("acl_token").map(this::secret);
+    Optional<Secret> agentToken = c.optionalChild("agent_token").map(this::secret);
     TlsConfig tls = c.optionalChild("tls").map(this::tls).orElse(TlsConfig.defaults());
     Optional<JsonNode> executorDefaults = c.optionalChild("executor_defaults").map(ConfigNode::raw)
         .or(() -> globalDefaults.map(d -> d.get("executor")).filter(n -> n != null && !n.isNull()));
-    List<ServerConfig> servers = agents(c, "servers", executorDefaults);
+    // Names and addresses are unique across servers and clients: each names one agent of the cluster.
+    Map<String, String> namesUsed = new HashMap<>();
+    Map<String, String> addressesUsed = new HashMap<>();
+    List<ServerConfig> servers = agents(c, "servers", executorDefaults, namesUsed, addressesUsed);
     if (servers.isEmpty()) {
       throw c.error(c.field("servers"), "must list at least one server", null);
     }
-    List<ServerConfig> clients = agents(c, "clients", executorDefaults);
+    List<ServerConfig> clients = agents(c, "clients", executorDefaults, namesUsed, addressesUsed);
     RecoveryConfig recovery = c.optionalChild("recovery").map(this::recovery).orElse(RecoveryConfig.defaults());
     checkRecoveryNeeds(c, servers, clients, recovery);
     c.rejectUnknownKeys();
-    return new ClusterConfig(name, servers, clients, poll, timeout, token, tls, recovery);
+    return new ClusterConfig(name, servers, clients, poll, timeout, token, agentToken, tls, recovery);
   }
 
-  private List<ServerConfig> agents(ConfigNode c, String key, Optional<JsonNode> executorDefaults) {
-    Set<String> names = new HashSet<>();
-    Set<URI> addresses = new HashSet<>();
-    List<ServerConfig> out = new java.util.ArrayList<>();
+  /**
+   * Reads the agents listed under a key; namesUsed and addressesUsed map each name and host:port already
+   * taken by an agent of the cluster to that agent's field, and get this list's agents.
+   */
+  private List<ServerConfig> agents(ConfigNode c, String key, Optional<JsonNode> executorDefaults,
+      Map<String, String> namesUsed, Map<String, String> addressesUsed) {
+    List<ServerConfig> out = new ArrayList<>();
     for (ConfigNode s : c.children(key)) {
       String name = name(s, "name");
       URI http = httpAddress(s.file(), s.field("http_address"), s.string("http_address"));
@@ -144,11 +207,14 @@ public final class ConfigLoader {
       });
       ExecutorConfig executor = executor(s, http, executorDefaults);
       s.rejectUnknownKeys();
-      if (!names.add(name)) {
-        throw s.error(s.field("name"), "is used by another agent of this cluster", name);
+      String nameOwner = namesUsed.putIfAbsent(name, s.path());
+      if (nameOwner != null) {
+        throw s.error(s.field("name"), "is also the name of " + nameOwner, name);
       }
-      if (!addresses.add(http)) {
-        throw s.error(s.field("http_address"), "is used by another agent of this cluster", http.toString());
+      // the same host and port is the same agent, whether over http or https
+      String addressOwner = addressesUsed.putIfAbsent(http.getHost().toLowerCase(Locale.ROOT) + ":" + http.getPort(), s.path());
+      if (addressOwner != null) {
+        throw s.error(s.field("http_address"), "is also the address of " + addressOwner, http.toString());
       }
       out.add(new ServerConfig(name, http, dataDir, executor));
     }
@@ -197,7 +263,7 @@ public final class ConfigLoader {
     Optional<Path> passphrase = e.optionalString("passphrase_file").map(p -> existingFile(e, "passphrase_file", p));
     Path knownHosts = Path.of(e.string("known_hosts_file", System.getProperty("user.home") + "/.ssh/known_hosts"));
     boolean tofu = e.bool("trust_on_first_use", false);
-    if (!tofu && !Files.isReadable(knownHosts)) {
+    if (checkReferences && !tofu && !Files.isReadable(knownHosts)) {
       throw e.error(e.field("known_hosts_file"), "must be a readable known_hosts file (strict host key checking)", knownHosts.toString());
     }
     Duration connect = e.duration("connect_timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
@@ -210,7 +276,7 @@ public final class ConfigLoader {
   }
 
   private static List<String> concat(List<String> prefix, String... more) {
-    List<String> out = new java.util.ArrayList<>(prefix);
+    List<String> out = new ArrayList<>(prefix);
     out.addAll(List.of(more));
     return List.copyOf(out);
   }
@@ -234,6 +300,9 @@ public final class ConfigLoader {
     t.rejectUnknownKeys();
     if (file.isPresent() == var.isPresent()) {
       throw t.error(t.path(), "must name exactly one of file or env (tokens are never written inline)", null);
+    }
+    if (!checkReferences) {
+      return file.map(f -> new Secret("file:" + f, "")).orElseGet(() -> new Secret("env:" + var.get(), ""));
     }
     if (file.isPresent()) {
       Path p = existingFile(t, "file", file.get());
@@ -267,13 +336,23 @@ public final class ConfigLoader {
       log.warn("TLS certificate verification is OFF ({}.skip_verify: true): anyone on the path can impersonate Consul", t.path());
     }
     TlsConfig config = new TlsConfig(ca, cert, key, skip);
-    try {
-      // load the files exactly as the watchdog will, so that a bad file is a config error now
-      TlsFiles.load(config);
-    } catch (IllegalArgumentException e) {
-      throw t.error(t.path(), "cannot load TLS files: " + e.getMessage(), null);
+    if (!checkReferences) {
+      return config;
     }
+    tlsLoadProblem(config).ifPresent(problem -> {
+      throw t.error(t.path(), problem, null);
+    });
     return config;
+  }
+
+  /** Loads the TLS files exactly as the watchdog will, so that a bad file is a config error now: what is wrong, if anything. */
+  static Optional<String> tlsLoadProblem(TlsConfig config) {
+    try {
+      TlsFiles.load(config);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of("cannot load TLS files: " + e.getMessage());
+    }
   }
 
   private RecoveryConfig recovery(ConfigNode r) {
@@ -295,17 +374,37 @@ public final class ConfigLoader {
         throw r.error(r.field("strategies") + "[" + i + "]", "is listed twice", s);
       }
     }
-    RecoveryConfig rc = new RecoveryConfig(mode, strategies,
-        r.duration("leaderless_after", d.leaderlessAfter(), Duration.ofSeconds(1), Duration.ofHours(24)),
+    RecoveryConfig rc = new RecoveryConfig(mode, strategies, leaderlessAfter(r, d.leaderlessAfter()),
         r.integer("confirm_polls", d.confirmPolls(), 1, 1000),
         r.duration("confirm_window", d.confirmWindow(), Duration.ZERO, Duration.ofHours(24)),
         r.duration("cooldown", d.cooldown(), Duration.ZERO, Duration.ofDays(7)),
         r.integer("max_failures", d.maxFailures(), 1, 100),
         r.duration("failure_window", d.failureWindow(), Duration.ofSeconds(1), Duration.ofDays(30)),
         r.duration("settle_timeout", d.settleTimeout(), Duration.ofSeconds(1), Duration.ofHours(1)),
-        r.bool("restart_clients", d.restartClients()));
+        r.bool("restart_clients", d.restartClients()),
+        r.bool("undo_on_failure", d.undoOnFailure()));
     r.rejectUnknownKeys();
     return rc;
+  }
+
+  /**
+   * Reads recovery.leaderless_after, refusing a wait that cannot tell a normal election from a stuck cluster and
+   * warning about one that can only at Consul's fastest raft timing.
+   */
+  private static Duration leaderlessAfter(ConfigNode r, Duration fallback) {
+    Duration after = r.duration("leaderless_after", fallback, Duration.ZERO, Duration.ofHours(24));
+    if (after.compareTo(MIN_LEADERLESS_AFTER) < 0) {
+      throw r.error(r.field("leaderless_after"), "must be at least " + Durations.format(MIN_LEADERLESS_AFTER)
+          + ": Consul's raft election timeout is 1s x raft_multiplier (1 at the fastest, 5 by default) and a"
+          + " follower waits up to two election timeouts before it campaigns, so a shorter wait would call a"
+          + " normal election stuck", Durations.format(after));
+    }
+    if (after.compareTo(DEFAULT_TIMING_ELECTION) < 0) {
+      log.warn("{} is {}: shorter than two election timeouts at Consul's default raft_multiplier 5 ({});"
+          + " right only for servers that run raft_multiplier {} or less", r.field("leaderless_after"),
+          Durations.format(after), Durations.format(DEFAULT_TIMING_ELECTION), after.toSeconds() / 2);
+    }
+    return after;
   }
 
   private static void checkRecoveryNeeds(ConfigNode c, List<ServerConfig> servers, List<ServerConfig> clients, RecoveryConfig r) {
@@ -340,7 +439,7 @@ public final class ConfigLoader {
     return name;
   }
 
-  private static URI httpAddress(Optional<Path> file, String field, String value) {
+  static URI httpAddress(Optional<Path> file, String field, String value) {
     try {
       URI uri = new URI(value);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || uri.getPort() < 0
@@ -353,9 +452,9 @@ public final class ConfigLoader {
     }
   }
 
-  private static Path existingFile(ConfigNode n, String key, String value) {
+  private Path existingFile(ConfigNode n, String key, String value) {
     Path p = Path.of(value);
-    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+    if (checkReferences && (!Files.isRegularFile(p) || !Files.isReadable(p))) {
       throw n.error(n.field(key), "must be a readable file", value);
     }
     return p;

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigNode {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern DURATION_SHAPE = Pattern.compile("(\\d+(ms|s|m|h))+");
 
   private final Optional<Path> file;
   private final String path;
@@ -104,10 +106,12 @@ final class ConfigNode {
     if (s.isEmpty()) {
       return fallback;
     }
-    Duration d = parseDuration(s.get()).orElseThrow(
-        () -> error(field(key), "must be a duration like 500ms, 5s, 2m or 1h", s.get()));
+    String range = "must be between " + show(min) + " and " + show(max);
+    Duration d = parseDuration(s.get()).orElseThrow(() -> DURATION_SHAPE.matcher(s.get()).matches()
+        ? error(field(key), range, s.get()) // the shape of a duration, too large to hold
+        : error(field(key), "must be a duration like 500ms, 5s, 2m or 1h", s.get()));
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      throw error(field(key), "must be between " + show(min) + " and " + show(max), s.get());
+      throw error(field(key), range, s.get());
     }
     return d;
   }
@@ -168,28 +172,36 @@ final class ConfigNode {
     while (names.hasNext()) {
       String name = names.next();
       if (!known.contains(name)) {
-        throw error(field(name), "unknown key (known keys here: " + String.join(", ", new java.util.TreeSet<>(known)) + ")", null);
+        throw error(field(name), "unknown key (known keys here: " + String.join(", ", new TreeSet<>(known)) + ")", null);
       }
     }
   }
 
-  /** Parses 500ms, 5s, 2m, 1h or combinations like 1m30s. */
+  /**
+   * Parses 500ms, 5s, 2m, 1h or combinations like 1m30s; empty when the text is not one, or when it is
+   * too large for its milliseconds to fit in a long (the unit the watchdog computes in).
+   */
   static Optional<Duration> parseDuration(String s) {
     Matcher m = DURATION.matcher(s);
     Duration total = Duration.ZERO;
     int end = 0;
-    while (m.find()) {
-      if (m.start() != end) {
-        return Optional.empty();
+    try {
+      while (m.find()) {
+        if (m.start() != end) {
+          return Optional.empty();
+        }
+        long n = Long.parseLong(m.group(1));
+        total = total.plus(switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        });
+        end = m.end();
       }
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      });
-      end = m.end();
+      total.toMillis(); // throws when the milliseconds overflow
+    } catch (NumberFormatException | ArithmeticException tooLarge) {
+      return Optional.empty();
     }
     return end == s.length() && end > 0 ? Optional.of(total) : Optional.empty();
   }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param failureWindow the window for maxFailures
  * @param settleTimeout how long to wait for a leader after a step
  * @param restartClients restart the client agents after a successful server recovery
+ * @param undoOnFailure when a recovery fails or is interrupted, undo its destructive steps (start what it
+ *     stopped, remove the peers.json it wrote); on by default
  */
 public record RecoveryConfig(
     RecoveryMode mode,
@@ -27,16 +29,31 @@ public record RecoveryConfig(
     int maxFailures,
     Duration failureWindow,
     Duration settleTimeout,
-    boolean restartClients) {
+    boolean restartClients,
+    boolean undoOnFailure) {
 
   public RecoveryConfig {
     strategies = List.copyOf(strategies);
   }
 
+  /** Settings that undo a failed recovery (the default). */
+  public RecoveryConfig(RecoveryMode mode, List<String> strategies, Duration leaderlessAfter, int confirmPolls,
+      Duration confirmWindow, Duration cooldown, int maxFailures, Duration failureWindow, Duration settleTimeout,
+      boolean restartClients) {
+    this(mode, strategies, leaderlessAfter, confirmPolls, confirmWindow, cooldown, maxFailures, failureWindow,
+        settleTimeout, restartClients, true);
+  }
+
   /** The same settings with another mode. */
   public RecoveryConfig withMode(RecoveryMode newMode) {
     return new RecoveryConfig(newMode, strategies, leaderlessAfter, confirmPolls, confirmWindow, cooldown,
-        maxFailures, failureWindow, settleTimeout, restartClients);
+        maxFailures, failureWindow, settleTimeout, restartClients, undoOnFailure);
+  }
+
+  /** The same settings with undo on failure switched on or off. */
+  public RecoveryConfig withUndoOnFailure(boolean undo) {
+    return new RecoveryConfig(mode, strategies, leaderlessAfter, confirmPolls, confirmWindow, cooldown,
+        maxFailures, failureWindow, settleTimeout, restartClients, undo);
   }
 
   /** Production defaults: detect-only, restart-down-servers first, 30 s to call an election stuck. */
@@ -51,6 +68,7 @@ public record RecoveryConfig(
         3,
         Duration.ofHours(1),
         Duration.ofSeconds(60),
-        false);
+        false,
+        true);
   }
 }

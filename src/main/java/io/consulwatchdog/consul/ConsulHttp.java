@@ -14,10 +14,12 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -25,6 +27,7 @@ import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -40,12 +43,21 @@ public final class ConsulHttp implements AutoCloseable {
 
   private final OkHttpClient client;
   private final Duration timeout;
-  private final Optional<Secret> token;
+  /** The token for a request path (the agent token for /v1/agent/ when one is set). */
+  private final Function<String, Optional<Secret>> tokens;
   private final boolean ownsThreads;
 
   /** Creates a client with the cluster's request timeout, ACL token and TLS settings. */
   public ConsulHttp(ClusterConfig cluster) {
-    this(cluster.requestTimeout(), cluster.aclToken(), cluster.tls());
+    this(cluster, HostResolver.system(), List.of());
+  }
+
+  /**
+   * Creates a client for a cluster that resolves host names with the given resolver and passes every
+   * request through the given interceptors (in order) before it reaches the agent.
+   */
+  public ConsulHttp(ClusterConfig cluster, HostResolver resolver, List<Interceptor> interceptors) {
+    this(cluster.requestTimeout(), cluster::tokenFor, cluster.tls(), resolver, interceptors);
   }
 
   /**
@@ -53,19 +65,26 @@ public final class ConsulHttp implements AutoCloseable {
    * at most one poll's worth at a time (every endpoint of every server), and one poll's connections are
    * kept open for the next.
    */
-  public ConsulHttp(ClusterConfig cluster, ExecutorService callThreads) {
-    this(cluster.requestTimeout(), cluster.aclToken(), cluster.tls(),
-        Optional.of(callThreads), cluster.servers().size() * Endpoints.ALL.size());
+  public ConsulHttp(ClusterConfig cluster, HostResolver resolver, List<Interceptor> interceptors,
+      ExecutorService callThreads) {
+    this(cluster.requestTimeout(), cluster::tokenFor, cluster.tls(), resolver, interceptors, Optional.of(callThreads),
+        cluster.servers().size() * Endpoints.ALL.size());
   }
 
-  /** Creates a client with explicit settings. */
+  /** Creates a client with explicit settings, one token for every path, and the system's resolver. */
   public ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls) {
-    this(timeout, token, tls, Optional.empty(), DEFAULT_IDLE_CONNECTIONS);
+    this(timeout, path -> token, tls, HostResolver.system(), List.of());
   }
 
-  private ConsulHttp(Duration timeout, Optional<Secret> token, TlsConfig tls, Optional<ExecutorService> callThreads,
-      int parallelCalls) {
+  private ConsulHttp(Duration timeout, Function<String, Optional<Secret>> tokens, TlsConfig tls,
+      HostResolver resolver, List<Interceptor> interceptors) {
+    this(timeout, tokens, tls, resolver, interceptors, Optional.empty(), DEFAULT_IDLE_CONNECTIONS);
+  }
+
+  private ConsulHttp(Duration timeout, Function<String, Optional<Secret>> tokens, TlsConfig tls,
+      HostResolver resolver, List<Interceptor> interceptors, Optional<ExecutorService> callThreads, int parallelCalls) {
     OkHttpClient.Builder b = new OkHttpClient.Builder()
+        .dns(resolver::resolve)
         .callTimeout(timeout)
         .connectTimeout(timeout)
         .readTimeout(timeout)
@@ -73,10 +92,11 @@ public final class ConsulHttp implements AutoCloseable {
         .followRedirects(false)
         .connectionPool(new ConnectionPool(parallelCalls, IDLE_CONNECTION_LIFE.toSeconds(), TimeUnit.SECONDS));
     callThreads.ifPresent(threads -> b.dispatcher(boundedDispatcher(threads, parallelCalls)));
+    interceptors.forEach(b::addInterceptor);
     configureTls(b, tls);
     this.client = b.build();
     this.timeout = timeout;
-    this.token = token;
+    this.tokens = tokens;
     this.ownsThreads = callThreads.isEmpty();
   }
 
@@ -150,9 +170,12 @@ public final class ConsulHttp implements AutoCloseable {
     }
   }
 
-  private Call newCall(Request.Builder request, Duration timeout) {
-    token.ifPresent(t -> request.header("X-Consul-Token", t.value()));
-    Call call = client.newCall(request.build());
+  /** A call with the path's token and, when given, its own timeout. */
+  private Call newCall(Request.Builder builder, Duration timeout) {
+    Request request = builder.build();
+    Optional<Secret> token = tokens.apply(request.url().encodedPath());
+    Call call = client.newCall(token.isEmpty() ? request
+        : request.newBuilder().header("X-Consul-Token", token.get().value()).build());
     if (timeout != null) {
       call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -167,8 +190,18 @@ public final class ConsulHttp implements AutoCloseable {
 
   /** What a request that got no answer tells: refused (the agent is likely down), timed out, or another error. */
   private static EndpointResult failure(Exception e) {
-    if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-      return new EndpointResult.Failure(Reachability.REFUSED, "connection refused: " + e.getMessage());
+    if (e instanceof ConnectException) {
+      // only a refusal proves the host is up with nothing listening; "no route", "network unreachable"
+      // may be the watchdog's own network
+      boolean refused = false;
+      for (Throwable t = e; t != null && !refused; t = t.getCause()) {
+        refused = String.valueOf(t.getMessage()).toLowerCase().contains("refused");
+      }
+      return new EndpointResult.Failure(refused ? Reachability.REFUSED : Reachability.ERROR,
+          (refused ? "connection refused: " : "cannot connect: ") + e.getMessage());
+    }
+    if (e instanceof NoRouteToHostException) {
+      return new EndpointResult.Failure(Reachability.ERROR, "no route to host: " + e.getMessage());
     }
     if (e instanceof InterruptedIOException) { // SocketTimeoutException and OkHttp's call timeout
       return new EndpointResult.Failure(Reachability.TIMEOUT, "timed out: " + e.getMessage());

@@ -20,8 +20,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,16 +40,23 @@ public final class Daemon implements AutoCloseable {
   private final PollScheduler scheduler;
   private final StatusServer status;
   private final Map<String, ClusterReconciler> loops;
+  private final AutoCloseable jvmMetrics;
+  private final AtomicBoolean stopping;
+  private final List<ClusterLock> locks;
   private volatile boolean closed;
 
   private Daemon(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
-      PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> loops) {
+      PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> loops, AutoCloseable jvmMetrics,
+      AtomicBoolean stopping, List<ClusterLock> locks) {
+    this.stopping = stopping;
     this.config = config;
     this.observer = observer;
     this.executors = executors;
     this.scheduler = scheduler;
     this.status = status;
     this.loops = loops;
+    this.jvmMetrics = jvmMetrics;
+    this.locks = locks;
   }
 
   /** Starts watching every cluster of the config, each in its configured mode. */
@@ -63,16 +72,34 @@ public final class Daemon implements AutoCloseable {
   /** Starts watching every cluster of the config with the overrides, telling the listener how each tick ran. */
   public static Daemon start(WatchdogConfig config, ModeOverrides overrides, TickListener ticks) throws Exception {
     Files.createDirectories(config.stateDir());
+    // One daemon per cluster: each cluster's lock is taken before anything else, held until close().
+    List<ClusterLock> locks = ClusterLock.acquireAll(config.stateDir(),
+        config.clusters().stream().map(ClusterConfig::name).toList());
+    try {
+      return startHolding(config, overrides, locks, ticks);
+    } catch (Exception | Error e) {
+      locks.forEach(ClusterLock::close);
+      throw e;
+    }
+  }
+
+  /** Starts the daemon once its clusters' locks are held. */
+  private static Daemon startHolding(WatchdogConfig config, ModeOverrides overrides, List<ClusterLock> locks,
+      TickListener ticks) throws Exception {
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
+    AutoCloseable jvmMetrics = metrics.bindJvmAndProcessMetrics();
     HttpClusterObserver observer = new HttpClusterObserver(clock);
     ExecutorResources executors = new ExecutorResources();
+    AtomicBoolean stopping = new AtomicBoolean();
     ReconcilerFactory factory = ReconcilerFactory.standard(observer, s -> AgentExecutors.create(s, executors),
-        new HttpLeaderRead(), config.stateDir(), metrics, clock);
+        new HttpLeaderRead(), config.stateDir(), metrics, clock).withStopSignal(stopping::get);
     Map<String, ClusterReconciler> loops = new LinkedHashMap<>();
     for (ClusterConfig cluster : config.clusters()) {
       EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), overrides);
+      metrics.registerCluster(cluster);
+      metrics.effectiveMode(cluster.name(), mode.kind());
       loops.put(cluster.name(), factory.create(cluster, () -> mode));
       log.info("Watching cluster {}: {} servers every {} ms, mode {}", cluster.name(),
           cluster.servers().size(), cluster.pollInterval().toMillis(), mode);
@@ -83,6 +110,7 @@ public final class Daemon implements AutoCloseable {
     } catch (IOException e) {
       observer.close();
       executors.close();
+      jvmMetrics.close();
       throw new IllegalStateException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
     }
     PollScheduler scheduler = new PollScheduler(config.clusters().size());
@@ -92,7 +120,7 @@ public final class Daemon implements AutoCloseable {
       ticks.scheduled(cluster.name(), first, cluster.pollInterval());
     }
     scheduler.start();
-    return new Daemon(config, observer, executors, scheduler, status, loops);
+    return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, stopping, locks);
   }
 
   /** The cluster's job: one tick of its loop, timed against its schedule for the listener. */
@@ -145,10 +173,20 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
-    scheduler.close();
+    stopping.set(true);
+    loops.values().stream().filter(l -> l.state().state().inRecovery()).forEach(l -> log.warn("Stopping during "
+        + "recovery {} of cluster {}: the step under way finishes, then what the recovery changed is undone",
+        l.state().recoveryId().orElse("?"), l.cluster().name()));
+    scheduler.close(); // waits for a tick under way
     status.close();
     observer.close();
     executors.close();
+    try {
+      jvmMetrics.close();
+    } catch (Exception e) {
+      log.warn("Closing the JVM metrics failed: {}", e.toString());
+    }
+    locks.forEach(ClusterLock::close); // last: nothing of this daemon runs any more
     log.info("Stopped");
   }
 }

@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class PollScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PollScheduler.class);
   private static final String TICKS = "ticks";
+  /** Quartz keeps schedulers in a JVM-wide repository by name: each instance needs its own. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   /**
    * Consecutive clusters' first ticks are at most this far apart: a poll of healthy agents takes a few
@@ -43,7 +46,7 @@ public final class PollScheduler implements AutoCloseable {
   public PollScheduler(int clusters) throws SchedulerException {
     this.clusters = clusters;
     Properties p = new Properties();
-    p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog");
+    p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog-" + INSTANCES.incrementAndGet());
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, clusters)));
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");

@@ -3,12 +3,14 @@ package io.consulwatchdog.daemon;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.consulwatchdog.json.JsonMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /** Serves /metrics (Prometheus text format) and /health (the watchdog's own status, JSON). */
@@ -21,13 +23,13 @@ public final class StatusServer implements AutoCloseable {
     int colon = listenAddress.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listenAddress.substring(0, colon),
         Integer.parseInt(listenAddress.substring(colon + 1)));
-    ObjectMapper json = io.consulwatchdog.json.JsonMapper.pretty();
+    ObjectMapper json = JsonMapper.pretty();
     server = HttpServer.create(address, 16);
     server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
         registry.scrape()));
     server.createContext("/health", ex -> respond(ex, 200, "application/json", json.writeValueAsString(health.get())));
     server.createContext("/", ex -> respond(ex, 404, "text/plain", "try /metrics or /health\n"));
-    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "status-http");
       t.setDaemon(true);
       return t;

@@ -7,13 +7,16 @@ import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 
 /**
  * Decides, from values only, whether a verdict calls for a recovery: pure, no I/O, no clock reads.
  *
- * <p>A recovery is decided only for LEADERLESS or QUORUM_LOST lasting both confirmPolls consecutive
- * polls and confirmWindow; never for UNOBSERVABLE, ELECTION_IN_PROGRESS, DEGRADED, SPLIT_VIEW or HEALTHY.
+ * <p>A recovery is decided only for LEADERLESS or QUORUM_LOST lasting both confirmPolls consecutive polls and
+ * confirmWindow with the same cause and the same servers concerned (a poll that disagrees starts the count
+ * again); the window is measured on the monotonic clock, so a step of the wall clock cannot shorten it. Never
+ * for UNOBSERVABLE, ELECTION_IN_PROGRESS, DEGRADED, SPLIT_VIEW or HEALTHY.
  */
 public final class DecisionMaker {
 
@@ -48,9 +51,9 @@ public final class DecisionMaker {
     }
 
     Streak streak = Streak.of(h.recent());
-    Duration bad = Duration.between(streak.start(), now);
-    String progress = code + " for " + streak.polls() + "/" + config.confirmPolls() + " polls and "
-        + bad.toSeconds() + "s/" + config.confirmWindow().toSeconds() + "s";
+    Duration bad = streak.lasted();
+    String progress = verdict.summary().split(" leader=")[0] + " for " + streak.polls() + "/" + config.confirmPolls()
+        + " polls and " + bad.toSeconds() + "s/" + config.confirmWindow().toSeconds() + "s";
     if (state.coolingDown(now)) {
       return new Decision(Kind.HOLD, progress + "; cooldown until " + state.cooldownUntil().orElseThrow(),
           state);
@@ -101,16 +104,27 @@ public final class DecisionMaker {
     };
   }
 
-  /** The run of consecutive polls, newest last, whose verdicts need recovery. */
-  record Streak(int polls, Instant start) {
+  /**
+   * The run of consecutive polls, newest last, whose verdicts need recovery for the same cause and concern the
+   * same servers as the newest; its length in time is measured on the monotonic clock.
+   */
+  record Streak(int polls, Instant start, Duration lasted) {
     static Streak of(List<Verdict> recent) {
+      Verdict latest = recent.get(recent.size() - 1);
       int polls = 0;
-      Instant start = recent.get(recent.size() - 1).at();
-      for (int i = recent.size() - 1; i >= 0 && recent.get(i).code().needsRecovery(); i--) {
+      Verdict first = latest;
+      for (int i = recent.size() - 1; i >= 0 && samePinnedState(recent.get(i), latest); i--) {
         polls++;
-        start = recent.get(i).at();
+        first = recent.get(i);
       }
-      return new Streak(polls, start);
+      return new Streak(polls, first.at(), Duration.ofNanos(Math.max(0, latest.monotonicNanos()
+          - first.monotonicNanos())));
     }
+  }
+
+  /** True when a verdict needs recovery for the same cause, about the same servers, as the pinned one. */
+  public static boolean samePinnedState(Verdict v, Verdict pinned) {
+    return v.code().needsRecovery() && v.cause() == pinned.cause()
+        && new HashSet<>(v.concerned()).equals(new HashSet<>(pinned.concerned()));
   }
 }

@@ -292,7 +292,7 @@ public final class Demo {
   private void copyJournal(String cluster) throws IOException {
     Path journal = outputDir.resolve("state").resolve(cluster).resolve("audit.jsonl");
     if (Files.exists(journal)) {
-      Files.copy(journal, outputDir.resolve("audit.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(journal, outputDir.resolve("audit.jsonl"), StandardCopyOption.REPLACE_EXISTING);
     } else {
       Files.writeString(outputDir.resolve("audit.jsonl"), "");
     }

@@ -1,18 +1,17 @@
 package io.consulwatchdog.diagnose;
 
-import io.consulwatchdog.observe.ClusterSnapshot;
-import io.consulwatchdog.observe.Member;
-import io.consulwatchdog.observe.RaftServer;
 import io.consulwatchdog.consul.Reachability;
+import io.consulwatchdog.observe.ClusterSnapshot;
+import io.consulwatchdog.observe.KnownServer;
+import io.consulwatchdog.observe.KnownTopology;
+import io.consulwatchdog.observe.RaftServer;
 import io.consulwatchdog.observe.ServerObservation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,17 +19,30 @@ import java.util.Set;
  * The watchdog's diagnosis: tells a healthy cluster, a normal election, a partitioned server and the
  * watchdog's own blindness apart from the states that need an operator or a recovery.
  *
- * <p>Pure: everything it knows comes from its arguments.
+ * <p>Quorum is counted over the voters of the newest raft configuration a live server reports (the
+ * last-known-good topology when none reports one): when the live voters cannot reach it and every missing
+ * voter is confirmed down or gone, the quorum is lost at once. Pure: everything it knows comes from its
+ * arguments.
  */
 public final class ClusterDiagnoser implements Diagnoser {
 
   @Override
-  public Verdict diagnose(ClusterSnapshot snapshot, History history, Instant now, Duration leaderlessAfter) {
-    Facts f = new Facts(snapshot);
-    if (f.reachable.isEmpty()) {
+  public Verdict diagnose(ClusterSnapshot snapshot, History history, Instant now, Duration leaderlessAfter,
+      ClusterKnowledge knowledge) {
+    Facts f = new Facts(snapshot, knowledge);
+    if (f.reachable.isEmpty() && f.forbidden() > 0) {
       return f.verdict(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, Optional.empty(), Optional.empty(),
-          List.of("No configured server answered: the watchdog cannot see the cluster "
-              + "(its own network, or every server down); this is not treated as a cluster fault."),
+          prepend(f.forbidden() + " of " + f.unreachable.size() + " servers answered 403 (FORBIDDEN): they run and "
+              + "the network to them is fine, but the ACL token is missing, lacks agent:read, or cannot be resolved "
+              + "without a leader; the watchdog cannot judge the cluster (configure agent_token).",
+              f.unreachableText()), names(f.unreachable));
+    }
+    if (f.reachable.isEmpty() && !f.everyServerRefusedAfterBeingKnown()) {
+      return f.verdict(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, Optional.empty(), Optional.empty(),
+          prepend("No configured server answered: the watchdog cannot see the cluster "
+              + "(its own network, or every server down); this is not treated as a cluster fault"
+              + (f.everyServerRefused() ? " while the watchdog has never seen the cluster healthy (no "
+                  + "last-known-good topology proves who the voters are)." : "."), f.unreachableText()),
           names(f.unreachable));
     }
     Set<String> leaders = new LinkedHashSet<>();
@@ -44,7 +56,7 @@ public final class ClusterDiagnoser implements Diagnoser {
     if (leaders.size() == 1) {
       return withLeader(f, leaders.iterator().next());
     }
-    return withoutLeader(f, history, now, leaderlessAfter);
+    return withoutLeader(f, history, leaderlessAfter);
   }
 
   private Verdict withLeader(Facts f, String leader) {
@@ -60,68 +72,78 @@ public final class ClusterDiagnoser implements Diagnoser {
         concerned.add(s.name());
       }
     }
-    f.voters.forEach((voter, status) -> {
-      if (status != VoterStatus.LIVE) {
-        evidence.add("Voter " + label(voter) + " of the raft configuration is " + status.name().toLowerCase() + ".");
-      }
-    });
+    f.fates.stream().filter(v -> v.status() != VoterStatus.LIVE)
+        .forEach(v -> evidence.add("Voter " + v.label() + " is " + v.status().name().toLowerCase() + ": " + v.why() + "."));
     if (evidence.isEmpty()) {
       return f.verdict(DiagnosisCode.HEALTHY, LeaderlessCause.NONE, Optional.of(leader), Optional.empty(),
           List.of("Every server answers and sees leader " + leader + "; "
-              + f.liveVoters() + " of " + f.voters.size() + " voters alive."), List.of());
+              + f.liveVoters() + " of " + f.fates.size() + " voters alive."), List.of());
     }
     return f.verdict(DiagnosisCode.DEGRADED, LeaderlessCause.NONE, Optional.of(leader), Optional.empty(),
         prepend("Leader " + leader + " is present, but:", evidence), concerned);
   }
 
-  private Verdict withoutLeader(Facts f, History history, Instant now, Duration leaderlessAfter) {
-    List<String> evidence = new ArrayList<>();
-    for (ServerObservation s : f.unreachable) {
-      evidence.add(s.name() + " is unreachable (" + s.reachability() + ")"
-          + (f.confirmedDown(s) ? ", confirmed down." : ", not confirmed down: " + f.whyUnconfirmed(s) + "."));
-    }
-    int quorum = f.snapshot.servers().size() / 2 + 1;
-    if (f.reachable.size() < quorum) {
-      List<ServerObservation> unconfirmed = f.unreachable.stream().filter(s -> !f.confirmedDown(s)).toList();
-      if (!unconfirmed.isEmpty()) {
+  private Verdict withoutLeader(Facts f, History history, Duration leaderlessAfter) {
+    List<String> evidence = new ArrayList<>(f.unreachableText());
+    f.fates.stream().filter(v -> v.status() != VoterStatus.LIVE)
+        .forEach(v -> evidence.add("Voter " + v.label() + " is " + v.status().name().toLowerCase() + ": " + v.why()
+            + (v.aliveInGossip() && v.status() != VoterStatus.UNREACHABLE ? " (gossip says it is alive)" : "")
+            + "."));
+    Optional<Duration> without = leaderlessFor(f, history);
+    if (f.fates.isEmpty()) {
+      if (!f.unreachable.isEmpty()) {
         return f.verdict(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, Optional.empty(), Optional.empty(),
-            prepend("No leader seen, but only " + f.reachable.size() + " of " + f.snapshot.servers().size()
-                + " servers answer and the others are not confirmed down: the watchdog may be the one cut off.",
-                evidence), names(unconfirmed));
+            prepend("No leader seen and no live server reports a raft configuration, while "
+                + f.unreachable.size() + " server(s) do not answer: the servers that know who the voters are may "
+                + "be the ones the watchdog cannot see.", evidence), names(f.unreachable));
       }
-      LeaderlessCause cause = f.cause();
-      return f.verdict(DiagnosisCode.QUORUM_LOST, cause, Optional.empty(), leaderlessFor(f, history, now),
-          prepend("Only " + f.reachable.size() + " of " + f.snapshot.servers().size()
-              + " servers are alive; " + quorum + " are needed to elect a leader. " + causeText(f, cause), evidence),
-          f.concerned(cause));
+      return electionOrStuck(f, without, leaderlessAfter, LeaderlessCause.NONE, evidence,
+          "No server reports a raft configuration (fresh servers that never formed a cluster?)");
     }
-    if (f.voters.isEmpty() && !f.unreachable.isEmpty()) {
-      return f.verdict(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, Optional.empty(), Optional.empty(),
-          prepend("No leader seen and no live server reports a raft configuration, while "
-              + f.unreachable.size() + " server(s) do not answer: the servers that know who the voters are may be "
-              + "the ones the watchdog cannot see.", evidence), names(f.unreachable));
+    int quorum = f.quorum();
+    int live = f.liveVoters();
+    String counts = live + " of " + f.fates.size() + " voters of the raft configuration" + f.configurationSource()
+        + " are alive (" + quorum + " needed)";
+    if (live >= quorum) {
+      return electionOrStuck(f, without, leaderlessAfter, LeaderlessCause.NO_ELECTION, evidence, counts);
     }
-    Optional<Duration> without = leaderlessFor(f, history, now);
-    if (without.isEmpty() || without.get().compareTo(leaderlessAfter) < 0) {
-      return f.verdict(DiagnosisCode.ELECTION_IN_PROGRESS, LeaderlessCause.NONE, Optional.empty(), without,
-          prepend("No leader for " + without.map(d -> d.toMillis() / 1000.0 + " s").orElse("an unknown time")
-              + " (stuck after " + leaderlessAfter.toSeconds() + " s); " + f.reachable.size() + " of "
-              + f.snapshot.servers().size() + " servers alive: an election can still succeed.", evidence),
-          List.of());
+    int couldBeAlive = live + f.count(VoterStatus.UNREACHABLE) + (int) f.fates.stream()
+        .filter(v -> v.aliveInGossip() && v.status() != VoterStatus.LIVE && v.status() != VoterStatus.UNREACHABLE)
+        .count();
+    if (couldBeAlive >= quorum) {
+      return f.verdict(DiagnosisCode.UNOBSERVABLE, LeaderlessCause.NONE, Optional.empty(), without,
+          prepend("No leader seen; " + counts + ", and voters that do not answer are not confirmed down: the "
+              + "watchdog may be the one cut off.", evidence), names(f.unreachable));
     }
-    LeaderlessCause cause = f.cause();
-    return f.verdict(DiagnosisCode.LEADERLESS, cause, Optional.empty(), without,
-        prepend("No leader for " + without.get().toSeconds() + " s although " + f.reachable.size() + " of "
-            + f.snapshot.servers().size() + " servers are alive. " + causeText(f, cause), evidence),
+    LeaderlessCause cause = f.count(VoterStatus.DOWN) > 0 ? LeaderlessCause.VOTERS_DOWN
+        : f.count(VoterStatus.UNKNOWN) > 0 ? LeaderlessCause.UNIDENTIFIED_VOTERS
+        : LeaderlessCause.STALE_CONFIGURATION;
+    return f.verdict(DiagnosisCode.QUORUM_LOST, cause, Optional.empty(), without,
+        prepend("Quorum lost: " + counts + "; no election can succeed. " + causeText(f, cause), evidence),
         f.concerned(cause));
   }
 
+  /** An election while it is young; LEADERLESS with the cause once it lasts longer than leaderlessAfter. */
+  private static Verdict electionOrStuck(Facts f, Optional<Duration> without, Duration leaderlessAfter,
+      LeaderlessCause cause, List<String> evidence, String counts) {
+    if (without.isEmpty() || without.get().compareTo(leaderlessAfter) < 0) {
+      return f.verdict(DiagnosisCode.ELECTION_IN_PROGRESS, LeaderlessCause.NONE, Optional.empty(), without,
+          prepend("No leader for " + without.map(d -> d.toMillis() / 1000.0 + " s").orElse("an unknown time")
+              + " (stuck after " + leaderlessAfter.toSeconds() + " s); " + counts + ": an election can still "
+              + "succeed.", evidence), List.of());
+    }
+    return f.verdict(DiagnosisCode.LEADERLESS, cause, Optional.empty(), without,
+        prepend("No leader for " + without.get().toSeconds() + " s although " + counts + "."
+            + (cause == LeaderlessCause.NO_ELECTION ? " A quorum of voters is alive, yet no election succeeds." : ""),
+            evidence), cause == LeaderlessCause.NO_ELECTION ? names(f.reachable) : List.of());
+  }
+
   /**
-   * How long no leader has been seen: the longer of what the history says and what the servers say
-   * (the most recent leader contact any live server reports, Stats.raft.last_contact).
+   * How long no leader has been seen: the longer of what the history says (on the monotonic clock) and
+   * what the servers say (the most recent leader contact any live server reports, Stats.raft.last_contact).
    */
-  private static Optional<Duration> leaderlessFor(Facts f, History history, Instant now) {
-    Optional<Duration> fromHistory = history.leaderlessSince().map(since -> Duration.between(since, now));
+  private static Optional<Duration> leaderlessFor(Facts f, History history) {
+    Optional<Duration> fromHistory = history.leaderlessFor(f.snapshot.monotonicNanos());
     Optional<Duration> fromServers = f.reachable.stream()
         .map(s -> GoDuration.parse(s.lastContact()))
         .flatMap(Optional::stream)
@@ -136,24 +158,19 @@ public final class ClusterDiagnoser implements Diagnoser {
   }
 
   private static String causeText(Facts f, LeaderlessCause cause) {
-    int quorum = f.voters.size() / 2 + 1;
-    String counts = f.liveVoters() + " of " + f.voters.size() + " voters in the raft configuration are alive ("
-        + quorum + " needed)";
     return switch (cause) {
-      case VOTERS_DOWN -> counts + "; the missing voters are configured servers that are down: restarting them with "
-          + "their data should restore the quorum.";
-      case STALE_CONFIGURATION -> counts + "; " + f.count(VoterStatus.GONE) + " voter(s) are gone for good "
-          + "(replaced or not configured) while " + f.outsiders().size() + " live server(s) are outside the "
-          + "configuration: only an outage recovery (peers.json) can heal this.";
-      case NO_ELECTION -> counts + ": a quorum of voters is alive, yet no election succeeds.";
-      case NONE -> f.voters.isEmpty()
-          ? "No server reports a raft configuration (fresh servers that never formed a cluster?)."
-          : counts + ".";
+      case VOTERS_DOWN -> f.count(VoterStatus.DOWN) + " voter(s) are configured servers that are down: restarting "
+          + "them with their data " + (f.liveVoters() + f.count(VoterStatus.DOWN) >= f.quorum()
+              ? "restores the quorum." : "comes first; the rest of the missing voters are gone, which an outage "
+                  + "recovery (peers.json) can heal once the down ones run again.");
+      case STALE_CONFIGURATION -> f.count(VoterStatus.GONE) + " voter(s) are gone for good while "
+          + f.outsiders().size() + " live server(s) are outside the configuration: only an outage recovery "
+          + "(peers.json) can heal this.";
+      case UNIDENTIFIED_VOTERS -> f.count(VoterStatus.UNKNOWN) + " voter(s) match no configured server with "
+          + "certainty, so they cannot be called gone: list them under servers if they are, or declare them gone "
+          + "for good with consul-watchdog retire.";
+      default -> "";
     };
-  }
-
-  private static String label(RaftServer v) {
-    return (v.node().isEmpty() ? v.id() : v.node()) + " (" + v.address() + ")";
   }
 
   private static List<String> names(List<ServerObservation> servers) {
@@ -170,21 +187,29 @@ public final class ClusterDiagnoser implements Diagnoser {
   /** What one snapshot says, computed once. */
   private static final class Facts {
     final ClusterSnapshot snapshot;
+    final ClusterKnowledge knowledge;
     final List<ServerObservation> reachable;
     final List<ServerObservation> unreachable;
-    /** The voters of the most up-to-date raft configuration observed, each with its fate. */
-    final Map<RaftServer, VoterStatus> voters = new LinkedHashMap<>();
+    final VoterIdentifier identifier;
+    /** Where the voters come from: a live server's configuration, or the last-known-good topology. */
+    final boolean fromTopology;
+    /** The voters of the authoritative configuration, each with its fate. */
+    final List<VoterFate> fates = new ArrayList<>();
 
-    Facts(ClusterSnapshot snapshot) {
+    Facts(ClusterSnapshot snapshot, ClusterKnowledge knowledge) {
       this.snapshot = snapshot;
+      this.knowledge = knowledge;
       this.reachable = snapshot.reachable();
       this.unreachable = snapshot.servers().stream().filter(s -> !s.reachable()).toList();
-      authoritativeConfiguration().ifPresent(cfg -> cfg.stream().filter(RaftServer::voter)
-          .forEach(v -> voters.put(v, classify(v))));
+      this.identifier = new VoterIdentifier(snapshot, knowledge);
+      Optional<List<RaftServer>> live = liveConfiguration();
+      this.fromTopology = live.isEmpty() && knowledge.topology().isPresent();
+      live.or(this::knownConfiguration).ifPresent(cfg -> cfg.stream().filter(RaftServer::voter)
+          .forEach(v -> fates.add(identifier.identify(v))));
     }
 
     /** The configuration reported by the live server with the newest log (term, then index). */
-    private Optional<List<RaftServer>> authoritativeConfiguration() {
+    private Optional<List<RaftServer>> liveConfiguration() {
       return reachable.stream()
           .filter(s -> s.raftConfiguration().map(c -> !c.isEmpty()).orElse(false))
           .max(Comparator.comparingLong(ServerObservation::lastLogTerm)
@@ -192,40 +217,44 @@ public final class ClusterDiagnoser implements Diagnoser {
           .flatMap(ServerObservation::raftConfiguration);
     }
 
-    private VoterStatus classify(RaftServer voter) {
-      for (ServerObservation s : reachable) {
-        if (!s.nodeId().isEmpty() && s.nodeId().equals(voter.id())) {
-          return VoterStatus.LIVE;
-        }
-        if (voter.id().equals(voter.address()) && voter.address().equals(s.raftAddress())) {
-          return VoterStatus.LIVE; // raft protocol <= 2 identifies servers by address
-        }
-      }
-      for (ServerObservation s : reachable) {
-        if (sameServer(voter, s)) {
-          return VoterStatus.GONE; // its host answers with another node ID: it was replaced
-        }
-      }
+    /** The voters of the last-known-good topology, when no live server reports a configuration. */
+    private Optional<List<RaftServer>> knownConfiguration() {
+      return knowledge.topology().map(KnownTopology::servers).filter(s -> !s.isEmpty())
+          .map(servers -> servers.stream().map(Facts::asRaftServer).toList());
+    }
+
+    private static RaftServer asRaftServer(KnownServer k) {
+      return new RaftServer(k.nodeId(), k.name(), k.raftAddress(), k.voter());
+    }
+
+    String configurationSource() {
+      return fromTopology ? " (last known good; no live server reports one)" : "";
+    }
+
+    long forbidden() {
+      return unreachable.stream().filter(s -> s.reachability() == Reachability.FORBIDDEN).count();
+    }
+
+    boolean everyServerRefused() {
+      return !unreachable.isEmpty() && unreachable.stream().allMatch(s -> s.reachability() == Reachability.REFUSED);
+    }
+
+    /** Every configured server refused the connection, and the topology proves who the voters are. */
+    boolean everyServerRefusedAfterBeingKnown() {
+      return reachable.isEmpty() && everyServerRefused() && fromTopology && !fates.isEmpty();
+    }
+
+    List<String> unreachableText() {
+      List<String> out = new ArrayList<>();
       for (ServerObservation s : unreachable) {
-        if (sameServer(voter, s)) {
-          return VoterStatus.DOWN;
-        }
+        out.add(s.name() + " is unreachable (" + s.reachability() + ")" + (identifier.confirmedDown(s)
+            ? ", confirmed down." : ", not confirmed down: " + identifier.whyUnconfirmed(s) + "."));
       }
-      return VoterStatus.GONE;
+      return out;
     }
 
-    /** True when a voter entry names this configured server, by node name or by host. */
-    private static boolean sameServer(RaftServer voter, ServerObservation s) {
-      if (!voter.node().isEmpty() && (voter.node().equals(s.name()) || voter.node().equals(s.nodeName()))) {
-        return true;
-      }
-      String host = hostOf(voter.address());
-      return !host.isEmpty() && (host.equals(s.address().getHost()) || s.raftAddress().startsWith(host + ":"));
-    }
-
-    private static String hostOf(String address) {
-      int colon = address.lastIndexOf(':');
-      return colon < 0 ? address : address.substring(0, colon);
+    int quorum() {
+      return fates.size() / 2 + 1;
     }
 
     int liveVoters() {
@@ -233,69 +262,39 @@ public final class ClusterDiagnoser implements Diagnoser {
     }
 
     int count(VoterStatus status) {
-      return (int) voters.values().stream().filter(s -> s == status).count();
+      return (int) fates.stream().filter(v -> v.status() == status).count();
     }
 
     /** Live servers whose node ID is not a voter of the configuration. */
     List<ServerObservation> outsiders() {
       Set<String> ids = new LinkedHashSet<>();
-      voters.keySet().forEach(v -> ids.add(v.id()));
-      return reachable.stream().filter(s -> !ids.contains(s.nodeId()) && !ids.contains(s.raftAddress())).toList();
-    }
-
-    LeaderlessCause cause() {
-      if (voters.isEmpty()) {
-        return LeaderlessCause.NONE;
-      }
-      int quorum = voters.size() / 2 + 1;
-      if (liveVoters() >= quorum) {
-        return LeaderlessCause.NO_ELECTION;
-      }
-      if (liveVoters() + count(VoterStatus.DOWN) >= quorum) {
-        return LeaderlessCause.VOTERS_DOWN;
-      }
-      return LeaderlessCause.STALE_CONFIGURATION;
+      fates.forEach(v -> ids.add(v.id().toLowerCase()));
+      fates.forEach(v -> ids.add(v.address()));
+      return reachable.stream().filter(s -> !ids.contains(s.nodeId().toLowerCase()) && !ids.contains(s.raftAddress()))
+          .toList();
     }
 
     List<String> concerned(LeaderlessCause cause) {
       return switch (cause) {
         case STALE_CONFIGURATION -> names(outsiders());
+        case UNIDENTIFIED_VOTERS -> fates.stream().filter(v -> v.status() == VoterStatus.UNKNOWN)
+            .map(VoterFate::label).toList();
         case VOTERS_DOWN, NONE -> names(unreachable);
         case NO_ELECTION -> names(reachable);
       };
     }
 
-    /**
-     * True when an unreachable server is really down, not just hidden from the watchdog: no live
-     * server's gossip says it is alive, and either its port refused us or gossip says it failed.
-     */
-    boolean confirmedDown(ServerObservation s) {
-      Optional<Integer> gossip = gossipStatus(s);
-      if (gossip.isPresent() && gossip.get() == Member.ALIVE) {
-        return false;
-      }
-      return s.reachability() == Reachability.REFUSED || gossip.isPresent();
-    }
-
-    String whyUnconfirmed(ServerObservation s) {
-      return gossipStatus(s).filter(g -> g == Member.ALIVE).isPresent()
-          ? "gossip says it is alive" : "no live server's gossip knows it and it did not refuse the connection";
-    }
-
-    /** The most hopeful gossip status live servers report for this server (alive wins), if any knows it. */
-    private Optional<Integer> gossipStatus(ServerObservation s) {
-      String host = s.address().getHost();
-      return reachable.stream()
-          .flatMap(r -> r.members().orElse(List.of()).stream())
-          .filter(m -> m.name().equals(s.name()) || m.address().equals(host))
-          .map(Member::status)
-          .min(Comparator.naturalOrder());
-    }
-
     Verdict verdict(DiagnosisCode code, LeaderlessCause cause, Optional<String> leader,
         Optional<Duration> leaderlessFor, List<String> evidence, List<String> concerned) {
-      return new Verdict(snapshot.cluster(), snapshot.observedAt(), code, cause, evidence, leader, leaderlessFor,
-          snapshot.servers().size(), reachable.size(), voters.size(), liveVoters(), concerned);
+      List<String> mismatches = identifier.nameMismatches();
+      List<String> all = new ArrayList<>(evidence);
+      if (!mismatches.isEmpty() && code.needsRecovery()) {
+        all.add("Configured names that differ from the agents' node names (destructive strategies are blocked "
+            + "until they agree): " + String.join(", ", mismatches) + ".");
+      }
+      return new Verdict(snapshot.cluster(), snapshot.observedAt(), code, cause, all, leader, leaderlessFor,
+          snapshot.servers().size(), reachable.size(), fates.size(), liveVoters(), concerned,
+          snapshot.monotonicNanos(), fates, mismatches);
     }
   }
 }

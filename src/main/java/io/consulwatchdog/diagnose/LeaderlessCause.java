@@ -11,6 +11,12 @@ public enum LeaderlessCause {
    * configuration: only an outage recovery (peers.json) heals it.
    */
   STALE_CONFIGURATION,
+  /**
+   * The live voters cannot elect, and some missing voters match no configured server with certainty (not
+   * in the inventory nor the last-known-good topology, not matched by name or address): never treated as
+   * gone. No automatic cure: an operator lists them as servers, or retires them (consul-watchdog retire).
+   */
+  UNIDENTIFIED_VOTERS,
   /** A quorum of voters is alive and talking, yet nobody wins an election for a long time. */
   NO_ELECTION
 }

@@ -1,11 +1,19 @@
 package io.consulwatchdog.diagnose;
 
-/** What became of one voter of the raft configuration. */
-enum VoterStatus {
-  /** A reachable server with this voter's node ID (or address, on old raft protocols). */
+/** What became of one voter of the raft configuration, as far as the evidence shows. */
+public enum VoterStatus {
+  /** A reachable server answers with this voter's node ID (or address, on raft protocol 2 and older). */
   LIVE,
-  /** A configured server that is down: restarting it with its data brings the voter back. */
+  /** Its configured server is confirmed down (connection refused, or gossip says failed): restart it. */
   DOWN,
-  /** Matches no configured server, or its server was replaced by one with another node ID. */
-  GONE
+  /** Its configured server does not answer and nothing confirms it is down: it may be running. */
+  UNREACHABLE,
+  /**
+   * Provably gone for good: its configured server answers with another node ID (rebuilt), the operator
+   * removed it from the inventory (the last-known-good topology knows its node ID under a name no longer
+   * configured), or the operator retired it (consul-watchdog retire).
+   */
+  GONE,
+  /** Matches no configured server with certainty; never treated as gone. */
+  UNKNOWN
 }

@@ -4,7 +4,8 @@ import io.consulwatchdog.plan.AgentOperation;
 import java.time.Duration;
 
 /**
- * Drives one Consul agent: the only thing swapped between a real run and a dry run.
+ * Drives one Consul agent: runs an {@link AgentOperation}, or describes exactly what running it would do
+ * (the dry run and `consul-watchdog plan` ask for the description of the very operation a run would get).
  *
  * <p>Implementations never throw for failures of the remote side (unreachable host, failed unit,
  * timeout): they return an unsuccessful {@link ExecutionResult}. Every operation is safe to repeat.

@@ -1,6 +1,7 @@
 package io.consulwatchdog.execute;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
@@ -34,12 +35,12 @@ final class ProcessGroupMarker extends OutputStream {
   }
 
   @Override
-  public synchronized void write(int b) throws java.io.IOException {
+  public synchronized void write(int b) throws IOException {
     write(new byte[] {(byte) b}, 0, 1);
   }
 
   @Override
-  public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+  public synchronized void write(byte[] b, int off, int len) throws IOException {
     int i = off;
     int end = off + len;
     while (!done && i < end) {
@@ -60,7 +61,7 @@ final class ProcessGroupMarker extends OutputStream {
     }
   }
 
-  private void endOfLine() throws java.io.IOException {
+  private void endOfLine() throws IOException {
     String text = line.toString(StandardCharsets.UTF_8);
     line.reset();
     if (text.startsWith(PREFIX)) {

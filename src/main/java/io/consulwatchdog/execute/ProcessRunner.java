@@ -3,15 +3,22 @@ package io.consulwatchdog.execute;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs one argv list as a child process (never through a shell) with a timeout and bounded output. */
+/**
+ * Runs one argv list as a child process (never through a shell) with a timeout and bounded output; the
+ * child inherits the watchdog's environment except its Consul ACL token variables.
+ */
 final class ProcessRunner {
   /** How long the output readers may lag behind the process exit (a detached child can hold the pipes). */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
   /** How long killed processes get to exit after SIGTERM before SIGKILL. */
   private static final Duration TERM_GRACE = Duration.ofSeconds(2);
+
+  /** Variables of the watchdog's environment that its commands never see: the ACL token and where it is. */
+  static final List<String> WITHHELD_VARIABLES = List.of("CONSUL_HTTP_TOKEN", "CONSUL_HTTP_TOKEN_FILE");
 
   private ProcessRunner() {}
 
@@ -23,7 +30,9 @@ final class ProcessRunner {
     }
     Process process;
     try {
-      process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      WITHHELD_VARIABLES.forEach(builder.environment()::remove);
+      process = builder.start();
     } catch (IOException e) {
       return ExecutionResult.failed("cannot start " + argv.get(0) + ": " + Timing.oneLine(e.getMessage()),
           Timing.since(started));
@@ -60,7 +69,7 @@ final class ProcessRunner {
 
   /** Sends SIGTERM to the process and all its descendants, then SIGKILL to those still alive. */
   static void killTree(Process process) {
-    List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.add(0, process.toHandle());
     tree.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + TERM_GRACE.toNanos();

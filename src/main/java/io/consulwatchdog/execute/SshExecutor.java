@@ -1,17 +1,18 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.config.SshExecutorConfig;
 import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
 import io.consulwatchdog.plan.AgentOperation.EditFile;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
 import io.consulwatchdog.plan.AgentOperation.WriteFile;
+import io.consulwatchdog.plan.AgentOperation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -129,7 +130,7 @@ public final class SshExecutor implements AgentExecutor {
     }.visit(operation);
   }
 
-  private static String safely(java.util.function.Supplier<String> line) {
+  private static String safely(Supplier<String> line) {
     try {
       return line.get();
     } catch (IllegalArgumentException e) {
@@ -144,7 +145,7 @@ public final class SshExecutor implements AgentExecutor {
     return exec(ShellQuoting.quote(argv), null, timeout);
   }
 
-  private ExecutionResult line(java.util.function.Supplier<String> line, byte[] stdin, Duration timeout) {
+  private ExecutionResult line(Supplier<String> line, byte[] stdin, Duration timeout) {
     String command;
     try {
       command = line.get();

@@ -1,8 +1,10 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.config.SystemdExecutorConfig;
+import io.consulwatchdog.plan.AgentOperation;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -11,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.errors.AccessDenied;
 import org.freedesktop.dbus.errors.InteractiveAuthorizationRequired;
 import org.freedesktop.dbus.errors.NoReply;
 import org.freedesktop.dbus.errors.ServiceUnknown;
-import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
@@ -254,7 +256,7 @@ public final class SystemdDbusExecutor implements AgentExecutor {
 
   private static String uid() {
     try {
-      return String.valueOf(java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid"));
+      return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
     } catch (IOException | RuntimeException e) {
       return "0";
     }

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * held with an exclusive file lock in java.io.tmpdir, so that labs in parallel JVMs never collide.
  */
 public final class AddressBlock implements AutoCloseable {
-  /** Consul's TCP ports: server RPC, serf LAN, serf WAN, HTTP. */
-  static final List<Integer> TCP_PORTS = List.of(8300, 8301, 8302, 8500);
+  /** Consul's TCP ports: server RPC, serf LAN, serf WAN, HTTP, HTTPS. */
+  static final List<Integer> TCP_PORTS = List.of(8300, 8301, 8302, 8500, 8501);
   /** Consul's UDP ports: serf LAN and WAN. */
   static final List<Integer> UDP_PORTS = List.of(8301, 8302);
   private static final int ATTEMPTS = 200;

@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * @param raftMultiplier Consul's performance.raft_multiplier (1 = fastest elections)
  * @param baseDir where the servers' directories go; empty means a fresh dir under target/lab or java.io.tmpdir
  * @param namePrefix prefix of node names and of the base dir (lowercase letters, digits, dashes)
+ * @param acl ACLs in default-deny mode with a management token and an agent_master token (see {@link LabAcl})
+ * @param tls an HTTPS-only API requiring client certificates, TLS between servers too (see {@link LabTls})
  */
-public record LabOptions(int servers, int raftMultiplier, Optional<Path> baseDir, String namePrefix) {
+public record LabOptions(int servers, int raftMultiplier, Optional<Path> baseDir, String namePrefix, boolean acl,
+    boolean tls) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
 
   public LabOptions {
@@ -27,18 +30,28 @@ public record LabOptions(int servers, int raftMultiplier, Optional<Path> baseDir
     }
   }
 
-  /** Three servers, raft_multiplier 1, a fresh base dir, prefix "lab". */
+  /** Three servers, raft_multiplier 1, a fresh base dir, prefix "lab", no ACLs, plain HTTP. */
   public static LabOptions defaults() {
-    return new LabOptions(3, 1, Optional.empty(), "lab");
+    return new LabOptions(3, 1, Optional.empty(), "lab", false, false);
   }
 
   /** A copy with another number of servers. */
   public LabOptions withServers(int count) {
-    return new LabOptions(count, raftMultiplier, baseDir, namePrefix);
+    return new LabOptions(count, raftMultiplier, baseDir, namePrefix, acl, tls);
   }
 
   /** A copy with another name prefix. */
   public LabOptions withNamePrefix(String prefix) {
-    return new LabOptions(servers, raftMultiplier, baseDir, prefix);
+    return new LabOptions(servers, raftMultiplier, baseDir, prefix, acl, tls);
+  }
+
+  /** A copy whose cluster runs ACLs with default_policy "deny" and two random tokens (see {@link LabAcl}). */
+  public LabOptions withAcl() {
+    return new LabOptions(servers, raftMultiplier, baseDir, namePrefix, true, tls);
+  }
+
+  /** A copy whose cluster serves only HTTPS and requires client certificates (see {@link LabTls}). */
+  public LabOptions withTls() {
+    return new LabOptions(servers, raftMultiplier, baseDir, namePrefix, acl, true);
   }
 }

@@ -14,15 +14,19 @@ public final class LabServer {
   public static final int SERVER_PORT = 8300;
   /** Consul's HTTP API port. */
   public static final int HTTP_PORT = 8500;
+  /** Consul's HTTPS API port, the only API port of a TLS lab. */
+  public static final int HTTPS_PORT = 8501;
 
   private final String name;
   private final String address;
   private final Path dir;
+  private final boolean https;
 
-  LabServer(String name, String address, Path dir) {
+  LabServer(String name, String address, Path dir, boolean https) {
     this.name = name;
     this.address = address;
     this.dir = dir;
+    this.https = https;
   }
 
   /** The node name (-node). */
@@ -40,9 +44,9 @@ public final class LabServer {
     return address + ":" + SERVER_PORT;
   }
 
-  /** Base URI of its HTTP API, e.g. http://127.123.45.1:8500. */
+  /** Base URI of its HTTP API, e.g. http://127.123.45.1:8500, or https://127.123.45.1:8501 in a TLS lab. */
   public URI httpUri() {
-    return URI.create("http://" + address + ":" + HTTP_PORT);
+    return https ? URI.create("https://" + address + ":" + HTTPS_PORT) : URI.create("http://" + address + ":" + HTTP_PORT);
   }
 
   /** Its own directory holding ctl.sh, consul.args, consul.pid, consul.log and data/. */
@@ -68,6 +72,11 @@ public final class LabServer {
   /** The pidfile ctl.sh writes. */
   public Path pidFile() {
     return dir.resolve("consul.pid");
+  }
+
+  /** The Consul config file holding its TLS settings (TLS labs only). */
+  public Path tlsConfigFile() {
+    return dir.resolve("tls.hcl");
   }
 
   /** Consul's output. */

@@ -5,6 +5,7 @@ import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.consul.ConsulHttp;
 import io.consulwatchdog.consul.EndpointResult;
 import io.consulwatchdog.consul.Endpoints;
+import io.consulwatchdog.consul.HostResolver;
 import io.consulwatchdog.consul.Reachability;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import okhttp3.Interceptor;
 
 /**
  * Observes a cluster over Consul's HTTP API: every endpoint of every server asked at once, each request
@@ -47,15 +49,27 @@ public final class HttpClusterObserver implements ClusterObserver {
   private static final Duration IDLE_THREAD_LIFE = Duration.ofSeconds(10);
 
   private final Clock clock;
+  private final HostResolver resolver;
+  private final List<Interceptor> interceptors;
   private final ExecutorService callThreads;
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
   /** A cluster's HTTP client, made for the cluster's settings at the time (servers, timeout, token, TLS). */
   private record Client(ClusterConfig cluster, ConsulHttp http) {}
 
-  /** Creates an observer that reads time from the given clock. */
+  /** Creates an observer that reads time from the given clock and resolves hosts with the system's resolver. */
   public HttpClusterObserver(Clock clock) {
+    this(clock, HostResolver.system(), List.of());
+  }
+
+  /**
+   * Creates an observer with its own host resolver (used both to connect and to report each server's
+   * addresses) and request interceptors (e.g. a test that makes one endpoint fail on a real Consul).
+   */
+  public HttpClusterObserver(Clock clock, HostResolver resolver, List<Interceptor> interceptors) {
     this.clock = clock;
+    this.resolver = resolver;
+    this.interceptors = List.copyOf(interceptors);
     // As many threads as calls in flight (each client bounds its own), created on demand and shared.
     this.callThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_LIFE.toSeconds(), TimeUnit.SECONDS,
         new SynchronousQueue<>(), r -> {
@@ -79,7 +93,10 @@ public final class HttpClusterObserver implements ClusterObserver {
     for (int i = 0; i < asked.size(); i++) {
       observations.add(observation(cluster.servers().get(i), asked.get(i), deadline));
     }
-    return new ClusterSnapshot(cluster.name(), start, Duration.ofNanos(System.nanoTime() - startNanos), observations);
+    Map<String, List<String>> addresses = new LinkedHashMap<>();
+    cluster.servers().forEach(s -> addresses.put(s.name(), resolver.addressesOf(s.httpAddress().getHost())));
+    return new ClusterSnapshot(cluster.name(), start, startNanos, Duration.ofNanos(System.nanoTime() - startNanos),
+        observations, addresses);
   }
 
   /** The cluster's client, made again when the cluster's settings changed (e.g. a lab server was added). */
@@ -91,7 +108,7 @@ public final class HttpClusterObserver implements ClusterObserver {
       if (old != null) {
         old.http().close();
       }
-      return new Client(cluster, new ConsulHttp(cluster, callThreads));
+      return new Client(cluster, new ConsulHttp(cluster, resolver, interceptors, callThreads));
     }).http();
   }
 

@@ -18,6 +18,11 @@ public record KnownTopology(String cluster, Instant recordedAt, int raftProtocol
     servers = List.copyOf(servers);
   }
 
+  /** Finds a server by node ID (case-insensitive, as Consul's UUIDs). */
+  public Optional<KnownServer> byNodeId(String nodeId) {
+    return servers.stream().filter(s -> !s.nodeId().isEmpty() && s.nodeId().equalsIgnoreCase(nodeId)).findFirst();
+  }
+
   /** Finds a server by node name. */
   public Optional<KnownServer> byName(String name) {
     return servers.stream().filter(s -> s.name().equals(name)).findFirst();

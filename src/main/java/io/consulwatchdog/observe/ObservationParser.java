@@ -35,6 +35,11 @@ public final class ObservationParser {
       return ServerObservation.unreachable(name, address, f.kind(), f.message());
     }
     EndpointResult.Answer a = (EndpointResult.Answer) self;
+    if (a.status() == 403) {
+      return ServerObservation.unreachable(name, address, Reachability.FORBIDDEN,
+          Endpoints.AGENT_SELF + " answered 403 " + firstLine(a.body()) + ": the agent runs, the ACL token is "
+              + "missing, lacks agent:read, or cannot be resolved without a leader (use an agent token)");
+    }
     if (a.status() != 200) {
       return ServerObservation.unreachable(name, address, Reachability.HTTP_ERROR,
           "agent/self answered HTTP " + a.status() + ": " + firstLine(a.body()));
@@ -177,7 +182,7 @@ public final class ObservationParser {
     try {
       JsonNode n = JSON.readTree(body);
       return n == null || n.isMissingNode() ? null : n;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }

@@ -3,6 +3,7 @@ package io.consulwatchdog.observe;
 import io.consulwatchdog.consul.Reachability;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,10 +51,10 @@ public record ServerObservation(
     Optional<List<String>> peers,
     Optional<List<RaftServer>> raftConfiguration,
     Optional<List<Member>> members,
-    java.util.Map<String, String> requestErrors) {
+    Map<String, String> requestErrors) {
 
   public ServerObservation {
-    requestErrors = java.util.Map.copyOf(requestErrors);
+    requestErrors = Map.copyOf(requestErrors);
   }
 
   /** True when the agent answered /v1/agent/self. */
@@ -66,10 +67,17 @@ public record ServerObservation(
     return leader.map(l -> !l.isBlank()).orElse(false);
   }
 
+  /** The same observation of a server configured at another http_address. */
+  public ServerObservation withAddress(URI otherAddress) {
+    return new ServerObservation(name, otherAddress, reachability, error, nodeId, nodeName, version, isServer,
+        raftState, term, lastLogIndex, lastLogTerm, lastContact, raftProtocol, raftAddress, leader, peers,
+        raftConfiguration, members, requestErrors);
+  }
+
   /** An observation of a server that could not be reached. */
   public static ServerObservation unreachable(String name, URI address, Reachability why, String error) {
     return new ServerObservation(
         name, address, why, error, "", "", "", false, "", -1, -1, -1, "", -1, "",
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), java.util.Map.of());
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
   }
 }

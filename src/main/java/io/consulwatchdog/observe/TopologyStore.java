@@ -1,29 +1,36 @@
 package io.consulwatchdog.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consulwatchdog.json.JsonFiles;
+import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each cluster's last-known-good topology in {@code <stateDir>/<cluster>/topology.json}, so a
  * recovery can name servers that no longer answer.
  */
 public final class TopologyStore {
-  private static final ObjectMapper JSON = io.consulwatchdog.json.JsonMapper.pretty();
+  private static final Logger log = LoggerFactory.getLogger(TopologyStore.class);
+  private static final ObjectMapper JSON = JsonMapper.pretty();
 
   private final Path stateDir;
   private final boolean writable;
   /** What each cluster's file holds, so that a poll compares in memory instead of re-reading the file. */
-  private final java.util.Map<String, KnownTopology> saved = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, KnownTopology> saved = new ConcurrentHashMap<>();
+  /** Clusters whose damaged file was already warned about. */
+  private final Set<String> damagedWarned = ConcurrentHashMap.newKeySet();
 
   /** A store under the given state directory. */
   public TopologyStore(Path stateDir) {
@@ -40,14 +47,32 @@ public final class TopologyStore {
     return new TopologyStore(stateDir, false);
   }
 
-  /** Reads the stored topology of a cluster, if any. */
+  /**
+   * The stored topology of a cluster, if any (read once, then kept in memory as this store writes it). An empty
+   * or torn file (a crash while it was written) makes the topology unknown, with one warning until a topology
+   * is stored again, never an exception every poll.
+   */
   public Optional<KnownTopology> load(String cluster) {
-    Path file = file(cluster);
-    if (!Files.exists(file)) {
-      return Optional.empty();
+    KnownTopology known = saved.get(cluster);
+    if (known != null) {
+      return Optional.of(known);
     }
+    Optional<KnownTopology> read = read(cluster);
+    read.ifPresent(t -> saved.putIfAbsent(cluster, t));
+    return read;
+  }
+
+  private Optional<KnownTopology> read(String cluster) {
+    Path file = file(cluster);
     try {
-      return Optional.of(JSON.readValue(file.toFile(), KnownTopology.class));
+      Optional<KnownTopology> topology = JsonFiles.read(file, JSON, KnownTopology.class);
+      damagedWarned.remove(cluster);
+      return topology;
+    } catch (JsonFiles.DamagedFileException e) {
+      if (damagedWarned.add(cluster)) {
+        log.warn("{}: the last-known-good topology is unknown until a leader is seen again ({})", file, e.getMessage());
+      }
+      return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
@@ -80,7 +105,7 @@ public final class TopologyStore {
     if (!writable) {
       return false;
     }
-    Optional<KnownTopology> old = Optional.ofNullable(saved.get(topology.cluster())).or(() -> load(topology.cluster()));
+    Optional<KnownTopology> old = load(topology.cluster());
     if (old.isPresent() && old.get().servers().equals(topology.servers())
         && old.get().raftProtocol() == topology.raftProtocol()) {
       saved.putIfAbsent(topology.cluster(), old.get());
@@ -88,15 +113,9 @@ public final class TopologyStore {
     }
     Path file = file(topology.cluster());
     try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(topology));
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      JsonFiles.write(file, JSON, topology);
       saved.put(topology.cluster(), topology);
+      damagedWarned.remove(topology.cluster());
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);

@@ -43,6 +43,10 @@ public final class BootstrapExpect implements Strategy {
 
   @Override
   public Attempt plan(PlanRequest r) {
+    if (!r.verdict().nameMismatches().isEmpty()) {
+      return Attempt.refuse("configured names differ from the agents' node names ("
+          + String.join(", ", r.verdict().nameMismatches()) + "): destructive strategies are blocked");
+    }
     Map<String, ServerObservation> seen = r.observationsByName();
     List<String> unknown = new ArrayList<>();
     List<String> modern = new ArrayList<>();
@@ -77,13 +81,13 @@ public final class BootstrapExpect implements Strategy {
     List<Step> steps = new ArrayList<>();
     List<String> names = r.cluster().servers().stream().map(ServerConfig::name).toList();
     names.forEach(n -> steps.add(new StopAgent(n, AGENT_TIMEOUT)));
-    names.forEach(n -> steps.add(new SetBootstrapExpect(n, SEED_AGENT_CONFIG, 1, AGENT_TIMEOUT)));
+    names.forEach(n -> steps.add(new SetBootstrapExpect(n, SEED_AGENT_CONFIG, 1, expect, AGENT_TIMEOUT)));
     for (String n : names) {
       steps.add(new StartAgent(n, AGENT_TIMEOUT));
       steps.add(new WaitForServerUp(n, settle));
     }
     for (String n : names) {
-      steps.add(new SetBootstrapExpect(n, SEED_AGENT_CONFIG, expect, AGENT_TIMEOUT));
+      steps.add(new SetBootstrapExpect(n, SEED_AGENT_CONFIG, expect, expect, AGENT_TIMEOUT));
       steps.add(new RestartAgent(n, AGENT_TIMEOUT));
       steps.add(new WaitForServerUp(n, settle));
     }

@@ -5,8 +5,11 @@ import io.consulwatchdog.config.NoExecutorConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
+import io.consulwatchdog.diagnose.VoterFate;
+import io.consulwatchdog.diagnose.VoterStatus;
 import io.consulwatchdog.json.JsonMapper;
 import io.consulwatchdog.observe.KnownServer;
+import io.consulwatchdog.observe.Member;
 import io.consulwatchdog.observe.ServerObservation;
 import io.consulwatchdog.plan.Step.BackupRaftDir;
 import io.consulwatchdog.plan.Step.StartAgent;
@@ -47,6 +50,10 @@ public final class PeersJsonRecovery implements Strategy {
 
   @Override
   public Attempt plan(PlanRequest r) {
+    Optional<String> unproven = unprovenVoters(r);
+    if (unproven.isPresent()) {
+      return Attempt.refuse(unproven.get());
+    }
     Map<String, ServerConfig> configured = new LinkedHashMap<>();
     r.cluster().servers().forEach(s -> configured.put(s.name(), s));
     List<ServerObservation> live = r.snapshot().servers().stream()
@@ -155,7 +162,55 @@ public final class PeersJsonRecovery implements Strategy {
             ? "; empty servers listed as voters (they cannot campaign, only vote)"
             : "; empty servers join afterwards: " + String.join(", ", empty.stream().map(ServerObservation::name).toList()))
         + (leftOut.isEmpty() ? "" : "; not answering, left out: " + String.join(", ", leftOut));
-    return Attempt.plan(steps, note);
+    return Attempt.plan(steps, note, leftOut(r));
+  }
+
+  /**
+   * Why a voter that would be left out is not proven gone, if one is: peers.json may leave out only voters
+   * whose data cannot come back, since a left-out voter that returns with its data brings back the old
+   * configuration (two leaders).
+   */
+  private static Optional<String> unprovenVoters(PlanRequest r) {
+    Verdict v = r.verdict();
+    if (!v.nameMismatches().isEmpty()) {
+      return Optional.of("configured names differ from the agents' node names (" + String.join(", ",
+          v.nameMismatches()) + "): voters cannot be matched with certainty; fix the names in the config");
+    }
+    if (v.voterFates().isEmpty()) {
+      return Optional.of("the diagnosis names no voters of the raft configuration: nothing proves which are gone");
+    }
+    List<String> problems = new ArrayList<>();
+    for (VoterFate f : v.voterFates()) {
+      if (f.status() == VoterStatus.LIVE) {
+        continue;
+      }
+      if (f.aliveInGossip()) {
+        problems.add("voter " + f.label() + " is alive in gossip: it may be running");
+      } else if (f.status() != VoterStatus.GONE) {
+        problems.add("voter " + f.label() + " is " + f.status().name().toLowerCase() + ", not proven gone: "
+            + f.why());
+      }
+    }
+    if (!problems.isEmpty()) {
+      return Optional.of(String.join("; ", problems));
+    }
+    boolean gossip = r.snapshot().reachable().stream()
+        .anyMatch(o -> o.members().map(m -> m.stream().anyMatch(Member::server)).orElse(false));
+    if (!gossip) {
+      return Optional.of("no gossip evidence: no live server listed the server members in /v1/agent/members "
+          + "(the watchdog's token needs node:read, see the README's ACL policy), so a left-out voter that is "
+          + "still running cannot be ruled out");
+    }
+    return Optional.empty();
+  }
+
+  /** The voters left out of peers.json, each with the evidence that it is gone. */
+  private static List<LeftOutVoter> leftOut(PlanRequest r) {
+    return r.verdict().voterFates().stream().filter(f -> f.status() == VoterStatus.GONE)
+        .map(f -> new LeftOutVoter(f.id(), f.node().isEmpty() ? f.server().orElse("") : f.node(), f.address(),
+            r.lastLogIndexByNodeId().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(f.id()))
+                .map(Map.Entry::getValue).findFirst().orElse(-1L), f.why()))
+        .toList();
   }
 
 

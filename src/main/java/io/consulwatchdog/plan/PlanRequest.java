@@ -19,9 +19,20 @@ import java.util.Optional;
  * @param topology the last-known-good topology, if recorded
  * @param recoveryId the id the plan will carry
  * @param now the planning time
+ * @param lastLogIndexByNodeId the last raft log index the watchdog saw each node ID report
  */
 public record PlanRequest(ClusterConfig cluster, Verdict verdict, ClusterSnapshot snapshot,
-    Optional<KnownTopology> topology, String recoveryId, Instant now) {
+    Optional<KnownTopology> topology, String recoveryId, Instant now, Map<String, Long> lastLogIndexByNodeId) {
+
+  public PlanRequest {
+    lastLogIndexByNodeId = Map.copyOf(lastLogIndexByNodeId);
+  }
+
+  /** A request with no log indexes remembered. */
+  public PlanRequest(ClusterConfig cluster, Verdict verdict, ClusterSnapshot snapshot,
+      Optional<KnownTopology> topology, String recoveryId, Instant now) {
+    this(cluster, verdict, snapshot, topology, recoveryId, now, Map.of());
+  }
 
   /** The snapshot's observations keyed by configured server name. */
   public Map<String, ServerObservation> observationsByName() {

@@ -46,8 +46,9 @@ public final class Planner {
         List<Step> steps = new ArrayList<>(attempt.steps().get());
         String reason = verdict.summary() + (attempt.note().isEmpty() ? "" : "; " + attempt.note());
         addClientRestarts(request.cluster(), steps);
+        steps = withPreflight(steps);
         return new PlanOutcome.Planned(new RecoveryPlan(request.recoveryId(), request.cluster().name(), name,
-            reason, request.now(), steps));
+            reason, request.now(), steps, attempt.leftOut()));
       }
       reasons.add(name + ": " + attempt.note());
     }
@@ -55,6 +56,29 @@ public final class Planner {
       reasons.add("no recovery strategy is configured");
     }
     return new PlanOutcome.Refused(reasons);
+  }
+
+  /**
+   * The steps, preceded, when any is destructive, by one preflight per agent the plan acts on: each proves
+   * that its executor can carry out the agent's steps and their undo before anything is changed.
+   */
+  static List<Step> withPreflight(List<Step> steps) {
+    if (steps.stream().noneMatch(Step::destructive)) {
+      return steps;
+    }
+    Map<String, List<AgentOperation>> byAgent = new LinkedHashMap<>();
+    for (Step step : steps) {
+      if (step instanceof Step.AgentStep a) {
+        byAgent.computeIfAbsent(a.server(), n -> new ArrayList<>()).add(a.operation());
+        step.undo().filter(Step.AgentStep.class::isInstance).map(u -> ((Step.AgentStep) u).operation())
+            .ifPresent(byAgent.get(a.server())::add);
+      }
+    }
+    List<Step> out = new ArrayList<>();
+    byAgent.forEach((agent, ops) -> out.add(new Step.Preflight(agent, ops.stream().distinct().toList(),
+        Strategy.AGENT_TIMEOUT)));
+    out.addAll(steps);
+    return out;
   }
 
   private static void addClientRestarts(ClusterConfig cluster, List<Step> steps) {

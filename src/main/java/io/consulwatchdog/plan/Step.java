@@ -3,8 +3,12 @@ package io.consulwatchdog.plan;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** One step of a recovery plan, as data: what to do, to which server, within which timeout. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -19,7 +23,9 @@ import java.time.Duration;
     @JsonSubTypes.Type(value = Step.WaitForLeader.class, name = "wait-for-leader"),
     @JsonSubTypes.Type(value = Step.WaitForVoters.class, name = "wait-for-voters"),
     @JsonSubTypes.Type(value = Step.VerifyDataReadable.class, name = "verify-data-readable"),
-    @JsonSubTypes.Type(value = Step.RestartClient.class, name = "restart-client")
+    @JsonSubTypes.Type(value = Step.RestartClient.class, name = "restart-client"),
+    @JsonSubTypes.Type(value = Step.RemoveFile.class, name = "remove-file"),
+    @JsonSubTypes.Type(value = Step.Preflight.class, name = "preflight")
 })
 public sealed interface Step {
 
@@ -37,6 +43,16 @@ public sealed interface Step {
   @JsonIgnore
   String describe();
 
+  /**
+   * The step that puts back what this one changed, for destructive steps: run in reverse order when a
+   * later step fails or the recovery is interrupted (stop -> start, write peers.json -> remove it). Every
+   * undo is safe to repeat.
+   */
+  @JsonIgnore
+  default Optional<Step> undo() {
+    return Optional.empty();
+  }
+
   /** The step's kind, as in metrics and the journal (e.g. "stop-agent"). */
   @JsonIgnore
   default String kind() {
@@ -44,7 +60,7 @@ public sealed interface Step {
   }
 
   /** The step kind's name, shared by JSON and metrics. */
-  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @Retention(RetentionPolicy.RUNTIME)
   @interface Kind {
     String value();
   }
@@ -71,6 +87,11 @@ public sealed interface Step {
     @Override
     public AgentOperation operation() {
       return new AgentOperation.Stop();
+    }
+
+    @Override
+    public Optional<Step> undo() {
+      return Optional.of(new StartAgent(server, timeout));
     }
 
     @Override
@@ -112,6 +133,11 @@ public sealed interface Step {
     }
 
     @Override
+    public Optional<Step> undo() {
+      return Optional.of(new StartAgent(server, timeout));
+    }
+
+    @Override
     public boolean destructive() {
       return true;
     }
@@ -150,6 +176,11 @@ public sealed interface Step {
     }
 
     @Override
+    public Optional<Step> undo() {
+      return Optional.of(new RemoveFile(server, path, timeout));
+    }
+
+    @Override
     public boolean destructive() {
       return true;
     }
@@ -165,12 +196,20 @@ public sealed interface Step {
    *
    * @param configFile the agent config file holding "bootstrap_expect"
    * @param value the new value
+   * @param restoreTo the value an undo writes back
    */
   @Kind("set-bootstrap-expect")
-  record SetBootstrapExpect(String server, String configFile, int value, Duration timeout) implements AgentStep {
+  record SetBootstrapExpect(String server, String configFile, int value, int restoreTo, Duration timeout)
+      implements AgentStep {
     @Override
     public AgentOperation operation() {
       return new AgentOperation.EditFile(configFile, BOOTSTRAP_EXPECT_SETTING, "$1" + value, FILE_MODE);
+    }
+
+    @Override
+    public Optional<Step> undo() {
+      return restoreTo == value ? Optional.empty()
+          : Optional.of(new SetBootstrapExpect(server, configFile, restoreTo, restoreTo, timeout));
     }
 
     @Override
@@ -255,6 +294,11 @@ public sealed interface Step {
     }
 
     @Override
+    public Optional<Step> undo() {
+      return Optional.of(new StartAgent(client, timeout));
+    }
+
+    @Override
     public boolean destructive() {
       return true;
     }
@@ -262,6 +306,54 @@ public sealed interface Step {
     @Override
     public String describe() {
       return "restart client agent " + client;
+    }
+  }
+
+  /** Removes a file the recovery wrote (the undo of writing peers.json); an absent file counts as removed. */
+  @Kind("remove-file")
+  record RemoveFile(String server, String path, Duration timeout) implements AgentStep {
+    @Override
+    public AgentOperation operation() {
+      return new AgentOperation.RemoveFile(path);
+    }
+
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "remove " + path + " on " + server;
+    }
+  }
+
+  /**
+   * Proves, changing nothing, that the agent's executor can carry out what the plan (and its undo) will ask
+   * of it; runs before the first destructive step.
+   *
+   * @param operations the operations the plan and its undo ask of this agent
+   */
+  @Kind("preflight")
+  record Preflight(String server, List<AgentOperation> operations, Duration timeout) implements AgentStep {
+    public Preflight {
+      operations = List.copyOf(operations);
+    }
+
+    @Override
+    public AgentOperation operation() {
+      return new AgentOperation.CheckReady(operations);
+    }
+
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "check that " + server + " can " + String.join(", ", operations.stream().map(AgentOperation::name)
+          .distinct().toList()) + " (reachable, authorized, paths present, room for backups); changes nothing";
     }
   }
 }

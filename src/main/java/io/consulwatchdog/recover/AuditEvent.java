@@ -18,7 +18,10 @@ import java.time.Instant;
     @JsonSubTypes.Type(AuditEvent.StepStarted.class),
     @JsonSubTypes.Type(AuditEvent.StepFinished.class),
     @JsonSubTypes.Type(AuditEvent.RecoveryFinished.class),
-    @JsonSubTypes.Type(AuditEvent.Acknowledged.class)
+    @JsonSubTypes.Type(AuditEvent.Acknowledged.class),
+    @JsonSubTypes.Type(AuditEvent.VoterRetired.class),
+    @JsonSubTypes.Type(AuditEvent.UndoStarted.class),
+    @JsonSubTypes.Type(AuditEvent.UndoFinished.class)
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface AuditEvent {
@@ -30,8 +33,14 @@ public sealed interface AuditEvent {
   String STEP_FINISHED = "step-finished";
   /** A recovery ended. */
   String RECOVERY_FINISHED = "recovery-finished";
+  /** The undo of a destructive step is about to run (written before it runs). */
+  String UNDO_STARTED = "undo-started";
+  /** The undo of a destructive step ended. */
+  String UNDO_FINISHED = "undo-finished";
   /** An operator acknowledged an escalation. */
   String ACKNOWLEDGED = "acknowledged";
+  /** An operator declared a voter gone for good. */
+  String VOTER_RETIRED = "voter-retired";
 
   /** Outcome of a recovery whose steps all ran and whose cluster has a leader again. */
   String SUCCEEDED = "SUCCEEDED";
@@ -109,4 +118,37 @@ public sealed interface AuditEvent {
    */
   @JsonTypeName(ACKNOWLEDGED)
   record Acknowledged(Instant time, String recoveryId, String cluster, String reason) implements AuditEvent {}
+
+  /**
+   * An operator declared a voter gone for good (consul-watchdog retire): an outage recovery may leave it out.
+   *
+   * @param nodeId the retired node ID
+   * @param node its name, if known
+   * @param reason who, and their note
+   */
+  @JsonTypeName(VOTER_RETIRED)
+  record VoterRetired(Instant time, String recoveryId, String cluster, String nodeId, String node, String reason)
+      implements AuditEvent {}
+
+  /**
+   * The undo of a destructive step is about to run; on disk before it runs.
+   *
+   * @param stepIndex zero-based index of the step being undone
+   * @param undo the undo's one-line description
+   */
+  @JsonTypeName(UNDO_STARTED)
+  record UndoStarted(Instant time, String recoveryId, String cluster, int stepIndex, String undo)
+      implements AuditEvent {}
+
+  /**
+   * How the undo of a destructive step ended.
+   *
+   * @param stepIndex zero-based index of the step undone
+   * @param undo the undo's one-line description
+   * @param success whether it succeeded
+   * @param error why it failed; null when it did not
+   */
+  @JsonTypeName(UNDO_FINISHED)
+  record UndoFinished(Instant time, String recoveryId, String cluster, int stepIndex, String undo, boolean success,
+      String error) implements AuditEvent {}
 }

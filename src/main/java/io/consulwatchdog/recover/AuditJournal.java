@@ -68,6 +68,17 @@ public final class AuditJournal {
         result.took().toMillis(), result.error().isEmpty() ? null : result.error()));
   }
 
+  /** Records that the undo of a step is about to run; returns only once the line is on disk. */
+  public void undoStarted(String recoveryId, int index, Step undo) {
+    append(new AuditEvent.UndoStarted(clock.instant(), recoveryId, cluster, index, undo.describe()));
+  }
+
+  /** Records how the undo of a step ended. */
+  public void undoFinished(String recoveryId, int index, Step undo, ExecutionResult result) {
+    append(new AuditEvent.UndoFinished(clock.instant(), recoveryId, cluster, index, undo.describe(), result.success(),
+        result.error().isEmpty() ? null : result.error()));
+  }
+
   /** Records the end of a recovery: SUCCEEDED, FAILED or DRY_RUN, with a reason. */
   public void recoveryFinished(String recoveryId, String outcome, String reason) {
     append(new AuditEvent.RecoveryFinished(clock.instant(), recoveryId, cluster, outcome, reason));
@@ -78,11 +89,20 @@ public final class AuditJournal {
     append(new AuditEvent.Acknowledged(clock.instant(), recoveryId, cluster, reason));
   }
 
-  /** Every readable event, oldest first; a torn last line (crash while writing) is skipped. */
+  /** Records that an operator declared a voter gone for good. */
+  public void voterRetired(String nodeId, String node, String reason) {
+    append(new AuditEvent.VoterRetired(clock.instant(), "", cluster, nodeId, node, reason));
+  }
+
+  /**
+   * Every readable event, oldest first; a torn line (crash while writing, even inside a multi-byte character)
+   * is skipped with a warning naming it.
+   */
   public List<AuditEvent> read() {
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      // decoded leniently: a byte sequence cut short becomes U+FFFD and its line fails to parse, alone
+      lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
     } catch (NoSuchFileException e) {
       return List.of();
     } catch (IOException e) {

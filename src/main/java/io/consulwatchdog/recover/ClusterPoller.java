@@ -1,15 +1,21 @@
 package io.consulwatchdog.recover;
 
 import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.ServerConfig;
+import io.consulwatchdog.diagnose.ClusterKnowledge;
 import io.consulwatchdog.diagnose.Diagnoser;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
+import io.consulwatchdog.observe.RetirementStore;
 import io.consulwatchdog.observe.TopologyStore;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,17 +31,21 @@ public final class ClusterPoller {
   private final ClusterObserver observer;
   private final Diagnoser diagnoser;
   private final TopologyStore topology;
+  private final RetirementStore retirements;
   private final WatchdogMetrics metrics;
   private final Clock clock;
   private volatile History history = History.empty();
+  private List<String> lastMismatches = List.of();
+  private final Map<String, Long> lastLogIndexes = new ConcurrentHashMap<>();
 
-  /** A monitor for one cluster with its collaborators. */
+  /** A poller for one cluster with its collaborators. */
   public ClusterPoller(ClusterConfig cluster, ClusterObserver observer, Diagnoser diagnoser,
-      TopologyStore topology, WatchdogMetrics metrics, Clock clock) {
+      TopologyStore topology, RetirementStore retirements, WatchdogMetrics metrics, Clock clock) {
     this.cluster = cluster;
     this.observer = observer;
     this.diagnoser = diagnoser;
     this.topology = topology;
+    this.retirements = retirements;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -45,10 +55,16 @@ public final class ClusterPoller {
     MDC.put("cluster", cluster.name());
     try {
       ClusterSnapshot snapshot = observer.observe(cluster);
-      Verdict verdict = diagnoser.diagnose(snapshot, history, clock.instant(), cluster.recovery().leaderlessAfter());
+      snapshot.reachable().stream().filter(o -> !o.nodeId().isEmpty() && o.lastLogIndex() >= 0)
+          .forEach(o -> lastLogIndexes.put(o.nodeId().toLowerCase(), o.lastLogIndex()));
+      ClusterKnowledge knowledge = new ClusterKnowledge(topology.load(cluster.name()),
+          retirements.nodeIds(cluster.name()));
+      Verdict verdict = diagnoser.diagnose(snapshot, history, clock.instant(), cluster.recovery().leaderlessAfter(),
+          knowledge);
       Optional<Verdict> previous = history.latest();
       history = history.record(verdict);
       metrics.recordPoll(snapshot, verdict);
+      reportNameMismatches(verdict);
       if (verdict.leader().isPresent()) {
         TopologyStore.fromSnapshot(snapshot, verdict.at()).ifPresent(t -> {
           if (topology.saveIfChanged(t)) {
@@ -65,6 +81,26 @@ public final class ClusterPoller {
     }
   }
 
+  /** A configured name that differs from the agent's node name is logged once and exported while it lasts. */
+  private void reportNameMismatches(Verdict verdict) {
+    if (verdict.reachableServers() == 0 || verdict.nameMismatches().equals(lastMismatches)) {
+      return;
+    }
+    for (ServerConfig s : cluster.servers()) {
+      boolean mismatch = verdict.nameMismatches().stream().anyMatch(m -> m.startsWith(s.name() + " ("));
+      metrics.nodeNameMismatch(cluster.name(), s.name(), mismatch);
+    }
+    metrics.recoveryBlocked(cluster.name(), "node_name_mismatch", !verdict.nameMismatches().isEmpty());
+    if (!verdict.nameMismatches().isEmpty()) {
+      log.error("Configured server names differ from the agents' node names: {}; destructive recovery "
+          + "strategies are blocked until the config names the servers as the agents do",
+          String.join(", ", verdict.nameMismatches()));
+    } else {
+      log.info("Configured server names agree with the agents' node names again");
+    }
+    lastMismatches = verdict.nameMismatches();
+  }
+
   private static void logChange(Optional<Verdict> previous, Verdict verdict) {
     String from = previous.map(v -> v.code().name()).orElse("(start)");
     String line = "State " + from + " -> " + verdict.summary() + ": " + String.join(" ", verdict.evidence());
@@ -73,6 +109,11 @@ public final class ClusterPoller {
       case DEGRADED, UNOBSERVABLE -> log.warn(line);
       default -> log.error(line);
     }
+  }
+
+  /** The last raft log index each node ID reported to this poller (lower-case node IDs). */
+  public Map<String, Long> lastLogIndexes() {
+    return Map.copyOf(lastLogIndexes);
   }
 
   /** The cluster's history so far. */

@@ -100,10 +100,16 @@ public final class ClusterReconciler {
       return new Tick(seen, decision, Optional.empty(), Optional.empty());
     }
 
-    // Re-probe right before acting: the cluster must still need recovery now.
+    // Re-probe right before acting: the cluster must still be in the very state that was confirmed.
     PollResult again = poller.poll();
     if (!again.verdict().code().needsRecovery()) {
       moveTo(status.moveTo(RecoveryState.IDLE, clock.instant()), "re-probe found " + again.verdict().summary());
+      return new Tick(again, decision, Optional.empty(), Optional.empty());
+    }
+    if (!DecisionMaker.samePinnedState(again.verdict(), seen.verdict())) {
+      moveTo(status.moveTo(RecoveryState.SUSPECT, clock.instant()), "re-probe found " + again.verdict().summary()
+          + " (servers " + again.verdict().concerned() + "), not the confirmed " + seen.verdict().summary()
+          + " (servers " + seen.verdict().concerned() + "): confirmation starts again");
       return new Tick(again, decision, Optional.empty(), Optional.empty());
     }
     Optional<RecoveryPlan> planned = plan(again, newRecoveryId());
@@ -144,7 +150,7 @@ public final class ClusterReconciler {
 
   private PlanRequest request(PollResult poll, String id) {
     return new PlanRequest(cluster, poll.verdict(), poll.snapshot(), topology.load(cluster.name()), id,
-        clock.instant());
+        clock.instant(), poller.lastLogIndexes());
   }
 
   /** The mode only plans: the plan is logged with exactly what each step would run, and nothing runs. */
@@ -188,6 +194,17 @@ public final class ClusterReconciler {
     RecoveryPlan plan = unfinished.get().plan();
     if (!status.state().inRecovery() || !status.recoveryId().equals(Optional.of(plan.id()))) {
       status = status.restoredRecovering(plan.id(), clock.instant());
+    }
+    if (unfinished.get().changedServers()) {
+      // Servers were stopped or files written: put them back rather than continue from a state this run
+      // of the watchdog did not see happen, whatever the mode is now.
+      log.error("cluster {}: recovery {} was interrupted by a watchdog restart after changing servers; putting "
+          + "back what it changed", cluster.name(), plan.id());
+      String undone = runner.undo(plan, unfinished.get().ranOrStarted());
+      RunResult interrupted = new RunResult(true, Optional.empty(), "interrupted by a watchdog restart; " + undone,
+          Duration.ZERO);
+      finishRecovery(plan, interrupted); // SUCCEEDED only if the cluster has a leader now, else FAILED
+      return Optional.of(interrupted);
     }
     UnfinishedRecovery.ResumePoint point = unfinished.get().resumePoint();
     EffectiveMode now = mode.get();
@@ -253,9 +270,15 @@ public final class ClusterReconciler {
       moveTo(status.moveTo(RecoveryState.VERIFYING, clock.instant()), "recovery " + plan.id() + " steps done");
       Verdict after = poller.poll().verdict();
       succeeded = after.leader().isPresent();
-      reason = (succeeded ? "verified: " : "verification failed: ") + after.summary();
+      reason = reason + "; " + (succeeded ? "verified: " : "verification failed: ") + after.summary();
     }
-    journal.recoveryFinished(plan.id(), succeeded ? AuditEvent.SUCCEEDED : AuditEvent.FAILED, reason);
+    try {
+      journal.recoveryFinished(plan.id(), succeeded ? AuditEvent.SUCCEEDED : AuditEvent.FAILED, reason);
+    } catch (RuntimeException e) { // an unwritable journal ends the recovery FAILED, never RECOVERING forever
+      log.error("cluster {}: recovery {}: the audit journal cannot be written: {}", cluster.name(), plan.id(), e.toString());
+      succeeded = false;
+      reason = "the audit journal cannot be written (" + e.getMessage() + "); " + reason;
+    }
     metrics.recoveryFinished(cluster.name(), plan.strategy(), succeeded, run.took());
     RecoveryStatus next = status.recoveryFinished(succeeded, clock.instant(), cluster.recovery());
     moveTo(next, "recovery " + plan.id() + (succeeded ? " succeeded: " : " failed: ") + reason);

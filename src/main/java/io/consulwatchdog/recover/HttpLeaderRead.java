@@ -4,6 +4,7 @@ import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.consul.ConsulHttp;
 import io.consulwatchdog.consul.EndpointResult;
+import io.consulwatchdog.consul.HostResolver;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +16,22 @@ public final class HttpLeaderRead implements LeaderRead {
   /** The path read; consistent mode makes the leader confirm its leadership with a quorum. */
   public static final String PATH = "/v1/catalog/nodes?consistent";
 
+  private final HostResolver resolver;
+
+  /** Reads through the system's resolver. */
+  public HttpLeaderRead() {
+    this(HostResolver.system());
+  }
+
+  /** Reads through the given resolver (the one the observer uses). */
+  public HttpLeaderRead(HostResolver resolver) {
+    this.resolver = resolver;
+  }
+
   @Override
   public Result read(ClusterConfig cluster) {
     List<String> failures = new ArrayList<>();
-    try (ConsulHttp http = new ConsulHttp(cluster)) {
+    try (ConsulHttp http = new ConsulHttp(cluster, resolver, List.of())) {
       for (ServerConfig server : cluster.servers()) {
         EndpointResult result = http.get(server.httpAddress(), PATH);
         if (result instanceof EndpointResult.Answer a && a.status() == 200) {

@@ -12,12 +12,14 @@ import io.consulwatchdog.plan.Step;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ public final class PlanRunner {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Duration pollInterval;
+  private final BooleanSupplier stopping;
 
   /**
    * A runner for one cluster.
@@ -48,6 +51,18 @@ public final class PlanRunner {
   public PlanRunner(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors, ClusterObserver observer,
       LeaderRead leaderRead, AuditJournal journal, WatchdogMetrics metrics, Clock clock, Sleeper sleeper,
       Duration pollInterval) {
+    this(cluster, executors, observer, leaderRead, journal, metrics, clock, sleeper, pollInterval, () -> false);
+  }
+
+  /**
+   * A runner for one cluster that stops before its next step (and ends any wait) once stopping says so.
+   *
+   * @param stopping true once the watchdog is shutting down
+   */
+  public PlanRunner(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors, ClusterObserver observer,
+      LeaderRead leaderRead, AuditJournal journal, WatchdogMetrics metrics, Clock clock, Sleeper sleeper,
+      Duration pollInterval, BooleanSupplier stopping) {
+    this.stopping = stopping;
     this.cluster = cluster;
     this.executors = executors;
     this.observer = observer;
@@ -59,13 +74,21 @@ public final class PlanRunner {
     this.pollInterval = pollInterval;
   }
 
-  /** Runs the plan's steps from index {@code fromStep} on; stops at the first failure. */
+  /**
+   * Runs the plan's steps from index {@code fromStep} on; stops at the first failure, or before the next step
+   * when the watchdog is shutting down, and then (unless the cluster's recovery.undo_on_failure is off) undoes
+   * the destructive steps that ran, the failed one included, in reverse order.
+   */
   public RunResult run(RecoveryPlan plan, int fromStep) {
     Instant start = clock.instant();
-    Map<String, AgentExecutor> opened = new LinkedHashMap<>();
-    try {
+    try (OpenedExecutors opened = new OpenedExecutors(cluster, executors)) {
       for (int i = fromStep; i < plan.steps().size(); i++) {
         Step step = plan.steps().get(i);
+        if (stopping.getAsBoolean()) {
+          String why = "interrupted by the watchdog's shutdown before step " + (i + 1) + " (" + step.describe() + ")";
+          log.warn("recovery {}: {}", plan.id(), why);
+          return failed(plan, i - 1, why, start, opened);
+        }
         log.info("recovery {} step {}/{}: {}", plan.id(), i + 1, plan.steps().size(), step.describe());
         journal.stepStarted(plan.id(), i, step);
         ExecutionResult result = execute(step, opened);
@@ -74,16 +97,59 @@ public final class PlanRunner {
         if (!result.success()) {
           String why = "step " + (i + 1) + " (" + step.describe() + ") failed: " + oneLine(result);
           log.warn("recovery {}: {}", plan.id(), why);
-          return new RunResult(false, Optional.of(i), why, Duration.between(start, clock.instant()));
+          return failed(plan, i, why, start, opened);
         }
         log.info("recovery {} step {}/{} done in {} ms", plan.id(), i + 1, plan.steps().size(),
             result.took().toMillis());
       }
       return new RunResult(true, Optional.empty(), "all " + (plan.steps().size() - fromStep) + " steps succeeded",
           Duration.between(start, clock.instant()));
-    } finally {
-      opened.values().forEach(PlanRunner::closeQuietly);
     }
+  }
+
+  /** Ends a run that stopped after step lastRun (-1: none ran): undoes what it changed, unless opted out. */
+  private RunResult failed(RecoveryPlan plan, int lastRun, String why, Instant start, OpenedExecutors opened) {
+    String undone = "";
+    if (cluster.recovery().undoOnFailure()) {
+      undone = "; " + undo(plan, IntStream.rangeClosed(0, lastRun).boxed().toList(), opened);
+    } else if (plan.steps().subList(0, lastRun + 1).stream().anyMatch(Step::destructive)) {
+      undone = "; nothing undone (recovery.undo_on_failure is off): check the servers by hand";
+    }
+    return new RunResult(false, Optional.of(Math.max(0, lastRun)), why + undone,
+        Duration.between(start, clock.instant()));
+  }
+
+  /**
+   * Undoes the destructive steps among the given step indexes, in reverse order, each journaled before and
+   * after it runs; every undo is attempted even when one fails. Returns one sentence saying what was undone.
+   */
+  public String undo(RecoveryPlan plan, List<Integer> ran) {
+    try (OpenedExecutors opened = new OpenedExecutors(cluster, executors)) {
+      return undo(plan, ran, opened);
+    }
+  }
+
+  private String undo(RecoveryPlan plan, List<Integer> ran, OpenedExecutors opened) {
+    List<Integer> order = ran.stream().filter(i -> i >= 0 && i < plan.steps().size())
+        .filter(i -> plan.steps().get(i).undo().isPresent()).sorted(Comparator.reverseOrder()).toList();
+    if (order.isEmpty()) {
+      return "nothing to undo";
+    }
+    List<String> done = new ArrayList<>();
+    List<String> failedUndos = new ArrayList<>();
+    for (int i : order) {
+      Step undo = plan.steps().get(i).undo().orElseThrow();
+      log.warn("recovery {}: undoing step {} ({}): {}", plan.id(), i + 1, plan.steps().get(i).describe(),
+          undo.describe());
+      journal.undoStarted(plan.id(), i, undo);
+      ExecutionResult result = execute(undo, opened);
+      journal.undoFinished(plan.id(), i, undo, result);
+      metrics.stepExecuted(plan.cluster(), "undo-" + undo.kind(), result.success());
+      (result.success() ? done : failedUndos).add(undo.describe() + (result.success() ? "" : " (" + oneLine(result)
+          + ")"));
+    }
+    return "undone: " + (done.isEmpty() ? "nothing" : String.join(", ", done))
+        + (failedUndos.isEmpty() ? "" : "; UNDO FAILED, check by hand: " + String.join(", ", failedUndos));
   }
 
   /**
@@ -91,10 +157,27 @@ public final class PlanRunner {
    * exactly what the executor would do. Nothing is run.
    */
   public List<String> describe(RecoveryPlan plan) {
-    return PlanDescriber.describe(plan, cluster, executors);
+    return describe(plan, cluster, executors);
   }
 
-  private ExecutionResult execute(Step step, Map<String, AgentExecutor> opened) {
+  /** The dry-run rendering of a plan for a cluster whose executors the factory makes (see {@link #describe}). */
+  public static List<String> describe(RecoveryPlan plan, ClusterConfig cluster,
+      Function<ServerConfig, AgentExecutor> executors) {
+    List<String> lines = new ArrayList<>(plan.render().lines().toList());
+    try (OpenedExecutors opened = new OpenedExecutors(cluster, executors)) {
+      for (int i = 0; i < plan.steps().size(); i++) {
+        if (plan.steps().get(i) instanceof Step.AgentStep agentStep) {
+          int number = i + 1;
+          lines.add(opened.of(agentStep.server())
+              .map(e -> String.format("  %2d. via: %s", number, e.describe(agentStep.operation())))
+              .orElse(String.format("  %2d. via: unknown agent %s", number, agentStep.server())));
+        }
+      }
+    }
+    return lines;
+  }
+
+  private ExecutionResult execute(Step step, OpenedExecutors opened) {
     Instant start = clock.instant();
     try {
       if (step instanceof Step.AgentStep a) {
@@ -125,13 +208,10 @@ public final class PlanRunner {
     }
   }
 
-  private ExecutionResult runAgentStep(Step.AgentStep step, Map<String, AgentExecutor> opened) {
-    Optional<ServerConfig> server = PlanDescriber.agent(cluster, step.server());
-    if (server.isEmpty()) {
-      return ExecutionResult.failed("agent " + step.server() + " is not in the cluster's config", Duration.ZERO);
-    }
-    AgentExecutor executor = opened.computeIfAbsent(step.server(), n -> executors.apply(server.get()));
-    return executor.run(step.operation(), step.timeout());
+  private ExecutionResult runAgentStep(Step.AgentStep step, OpenedExecutors opened) {
+    return opened.of(step.server()).map(executor -> executor.run(step.operation(), step.timeout()))
+        .orElseGet(() -> ExecutionResult.failed("agent " + step.server() + " is not in the cluster's config",
+            Duration.ZERO));
   }
 
   /** Polls until the check yields a detail or the timeout passes; bounded in time and in count. */
@@ -140,7 +220,7 @@ public final class PlanRunner {
     Instant deadline = start.plus(timeout);
     long maxPolls = Math.max(1, timeout.toMillis() / Math.max(1, pollInterval.toMillis())) + 2;
     T last = null;
-    for (long n = 0; n < maxPolls && !Thread.currentThread().isInterrupted(); n++) {
+    for (long n = 0; n < maxPolls && !Thread.currentThread().isInterrupted() && !stopping.getAsBoolean(); n++) {
       last = probe.get();
       Optional<String> ok = check.apply(last);
       if (ok.isPresent()) {
@@ -162,13 +242,5 @@ public final class PlanRunner {
     String detail = !r.error().isBlank() ? r.error() : r.stderr().isBlank() ? "exit code " + r.exitCode()
         : r.stderr().strip().lines().findFirst().orElse("");
     return r.exitCode() >= 0 && !r.error().isBlank() ? detail + " (exit code " + r.exitCode() + ")" : detail;
-  }
-
-  static void closeQuietly(AgentExecutor executor) {
-    try {
-      executor.close();
-    } catch (RuntimeException e) {
-      log.warn("closing executor failed: {}", e.toString());
-    }
   }
 }

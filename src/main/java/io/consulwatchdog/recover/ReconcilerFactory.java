@@ -9,11 +9,13 @@ import io.consulwatchdog.diagnose.Diagnoser;
 import io.consulwatchdog.execute.AgentExecutor;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.ClusterObserver;
+import io.consulwatchdog.observe.RetirementStore;
 import io.consulwatchdog.observe.TopologyStore;
 import io.consulwatchdog.plan.Planner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -31,10 +33,11 @@ import java.util.function.Supplier;
  * @param sleeper waits between polls of a running plan's wait steps
  * @param pollDuringRecovery time between those polls
  * @param lookOnly true for tools that only look: the known topology is read, never written
+ * @param stopping true once the watchdog shuts down: a running plan stops before its next step and undoes
  */
 public record ReconcilerFactory(ClusterObserver observer, Function<ServerConfig, AgentExecutor> executors,
     LeaderRead leaderRead, Path stateDir, WatchdogMetrics metrics, Clock clock, Diagnoser diagnoser,
-    Sleeper sleeper, Duration pollDuringRecovery, boolean lookOnly) {
+    Sleeper sleeper, Duration pollDuringRecovery, boolean lookOnly, BooleanSupplier stopping) {
 
   /** Time between polls of the wait and verify steps of a running plan. */
   public static final Duration POLL_DURING_RECOVERY = Duration.ofSeconds(1);
@@ -43,25 +46,25 @@ public record ReconcilerFactory(ClusterObserver observer, Function<ServerConfig,
   public static ReconcilerFactory standard(ClusterObserver observer, Function<ServerConfig, AgentExecutor> executors,
       LeaderRead leaderRead, Path stateDir, WatchdogMetrics metrics, Clock clock) {
     return new ReconcilerFactory(observer, executors, leaderRead, stateDir, metrics, clock, new ClusterDiagnoser(),
-        Sleeper.real(), POLL_DURING_RECOVERY, false);
+        Sleeper.real(), POLL_DURING_RECOVERY, false, () -> false);
   }
 
   /** The same factory with another diagnosis (tests with simulated clusters). */
   public ReconcilerFactory withDiagnoser(Diagnoser other) {
     return new ReconcilerFactory(observer, executors, leaderRead, stateDir, metrics, clock, other, sleeper,
-        pollDuringRecovery, lookOnly);
+        pollDuringRecovery, lookOnly, stopping);
   }
 
   /** The same factory with another way to wait (tests that advance a fake clock). */
   public ReconcilerFactory withSleeper(Sleeper other) {
     return new ReconcilerFactory(observer, executors, leaderRead, stateDir, metrics, clock, diagnoser, other,
-        pollDuringRecovery, lookOnly);
+        pollDuringRecovery, lookOnly, stopping);
   }
 
   /** The same factory with other executors (tests that record or break them). */
   public ReconcilerFactory withExecutors(Function<ServerConfig, AgentExecutor> other) {
     return new ReconcilerFactory(observer, other, leaderRead, stateDir, metrics, clock, diagnoser, sleeper,
-        pollDuringRecovery, lookOnly);
+        pollDuringRecovery, lookOnly, stopping);
   }
 
   /**
@@ -70,23 +73,31 @@ public record ReconcilerFactory(ClusterObserver observer, Function<ServerConfig,
    */
   public ReconcilerFactory readOnly() {
     return new ReconcilerFactory(observer, executors, leaderRead, stateDir, metrics, clock, diagnoser, sleeper,
-        pollDuringRecovery, true);
+        pollDuringRecovery, true, stopping);
+  }
+
+  /** The same factory whose plans stop (and undo) once the signal says the watchdog is shutting down. */
+  public ReconcilerFactory withStopSignal(BooleanSupplier signal) {
+    return new ReconcilerFactory(observer, executors, leaderRead, stateDir, metrics, clock, diagnoser, sleeper,
+        pollDuringRecovery, lookOnly, signal);
   }
 
   /** A new loop for one cluster; its recovery status is loaded from the state dir. */
   public ClusterReconciler create(ClusterConfig cluster, Supplier<EffectiveMode> mode) {
     TopologyStore topology = topologyStore();
     AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
-    ClusterPoller poller = new ClusterPoller(cluster, observer, diagnoser, topology, metrics, clock);
+    ClusterPoller poller = new ClusterPoller(cluster, observer, diagnoser, topology, new RetirementStore(stateDir),
+        metrics, clock);
     PlanRunner runner = new PlanRunner(cluster, executors, observer, leaderRead, journal, metrics, clock, sleeper,
-        pollDuringRecovery);
+        pollDuringRecovery, stopping);
     return new ClusterReconciler(cluster, poller, new DecisionMaker(), new Planner(), runner, topology, journal,
         new RecoveryStatusStore(stateDir), metrics, mode, clock);
   }
 
   /** A poller alone (observe, diagnose, remember the topology), for tools that only look. */
   public ClusterPoller poller(ClusterConfig cluster) {
-    return new ClusterPoller(cluster, observer, diagnoser, topologyStore(), metrics, clock);
+    return new ClusterPoller(cluster, observer, diagnoser, topologyStore(), new RetirementStore(stateDir), metrics,
+        clock);
   }
 
   private TopologyStore topologyStore() {

@@ -1,24 +1,26 @@
 package io.consulwatchdog.recover;
 
-import io.consulwatchdog.json.JsonMapper;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consulwatchdog.decide.RecoveryStatus;
+import io.consulwatchdog.json.JsonFiles;
+import io.consulwatchdog.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Persists each cluster's {@link RecoveryStatus} to {@code <stateDir>/<cluster>/state.json}, atomically. */
 public final class RecoveryStatusStore {
-  private static final ObjectMapper JSON = JsonMapper.compact();
+  private static final Logger log = LoggerFactory.getLogger(RecoveryStatusStore.class);
+  private static final ObjectMapper JSON = JsonMapper.pretty();
   private final Path stateDir;
+  /** Clusters whose damaged state file was already warned about. */
+  private final Set<String> damagedWarned = ConcurrentHashMap.newKeySet();
 
   /** A store under the watchdog's state directory. */
   public RecoveryStatusStore(Path stateDir) {
@@ -30,11 +32,20 @@ public final class RecoveryStatusStore {
     return stateDir.resolve(cluster).resolve("state.json");
   }
 
-  /** The saved state, or empty when none was saved yet. */
+  /**
+   * The saved state, or empty when none was saved yet. An empty or torn file (a crash while it was written)
+   * counts as none, with one warning until the state is saved again, never an exception every poll.
+   */
   public Optional<RecoveryStatus> load(String cluster) {
     try {
-      return Optional.of(JSON.readValue(Files.readAllBytes(file(cluster)), RecoveryStatus.class));
-    } catch (NoSuchFileException e) {
+      Optional<RecoveryStatus> saved = JsonFiles.read(file(cluster), JSON, RecoveryStatus.class);
+      damagedWarned.remove(cluster);
+      return saved;
+    } catch (JsonFiles.DamagedFileException e) {
+      if (damagedWarned.add(cluster)) {
+        log.warn("{}: the recovery state is taken as initial IDLE; the audit journal still shows an unfinished"
+            + " recovery, if any ({})", file(cluster), e.getMessage());
+      }
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file(cluster), e);
@@ -46,21 +57,12 @@ public final class RecoveryStatusStore {
     return load(cluster).orElseGet(() -> RecoveryStatus.initial(cluster, now));
   }
 
-  /** Writes the state to a temporary file, forces it to disk, then renames it over state.json. */
+  /** Writes the state to a temporary file of its own, forces it to disk, renames it over state.json, forces the directory. */
   public void save(RecoveryStatus state) {
     Path target = file(state.cluster());
     try {
-      Files.createDirectories(target.getParent());
-      Path tmp = target.resolveSibling("state.json.tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      JsonFiles.write(target, JSON, state);
+      damagedWarned.remove(state.cluster());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target, e);
     }

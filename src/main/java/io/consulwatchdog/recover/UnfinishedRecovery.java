@@ -2,7 +2,10 @@ package io.consulwatchdog.recover;
 
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Optional;
 
 /**
@@ -16,6 +19,18 @@ public record UnfinishedRecovery(RecoveryPlan plan, Map<Integer, Boolean> finish
 
   public UnfinishedRecovery {
     finished = Map.copyOf(finished);
+  }
+
+  /** The steps that ran or may have run: those with a recorded end, and one started without an end. */
+  public List<Integer> ranOrStarted() {
+    List<Integer> out = new ArrayList<>(new TreeSet<>(finished.keySet()));
+    dangling.filter(i -> !out.contains(i)).ifPresent(out::add);
+    return out;
+  }
+
+  /** True when a step that changes servers (one with an undo) ran or may have run. */
+  public boolean changedServers() {
+    return ranOrStarted().stream().anyMatch(i -> i < plan.steps().size() && plan.steps().get(i).undo().isPresent());
   }
 
   /** Where a restarted watchdog may pick the recovery up, or why it must not. */

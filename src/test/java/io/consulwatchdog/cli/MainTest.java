@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,7 +30,7 @@ class MainTest {
   void helpListsEveryCommandWithOneLineSummaries() {
     Run r = run("--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("check ", "run ", "validate ", "plan ", "ack ", "demo ", "Exit codes:");
+    assertThat(r.out()).contains("check ", "run ", "validate ", "plan ", "ack ", "demo ", "completion ", "Exit codes:");
   }
 
   @Test
@@ -58,5 +60,63 @@ class MainTest {
     assertThat(bad.exit()).isEqualTo(ExitCodes.CONFIG);
     assertThat(bad.err()).contains(config + ": clusters[0].servers: must list at least one server");
     assertThat(run("validate", "--config", dir.resolve("none.yml").toString()).exit()).isEqualTo(ExitCodes.NO_INPUT);
+  }
+
+  @Test
+  void overflowingDurationsAndFilesThatAreNotUtf8Exit78NamingWhere() throws Exception {
+    Path config = dir.resolve("huge.yml");
+    Files.writeString(config, "clusters:\n  - name: dc1\n    poll_interval: 99999999999999999999h\n    servers:\n"
+        + "      - name: s1\n        http_address: http://127.0.0.1:8500\n");
+    Run huge = run("validate", "--config", config.toString());
+    assertThat(huge.exit()).as(huge.err()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(huge.err()).contains(config + ": clusters[0].poll_interval: must be between 200ms and 1h");
+
+    Path latin1 = dir.resolve("latin1.yml");
+    Files.write(latin1, new byte[] {'#', ' ', 'c', 'a', 'f', (byte) 0xe9, '\n'});
+    Run notUtf8 = run("validate", "--config", latin1.toString());
+    assertThat(notUtf8.exit()).as(notUtf8.err()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(notUtf8.err()).contains(latin1 + ": not valid UTF-8 at byte 5 (line 1)");
+  }
+
+  @Test
+  void versionIsTheBuildsVersion() {
+    Run r = run("--version");
+    assertThat(r.exit()).isZero();
+    assertThat(System.getProperty("project.version")).as("surefire passes the POM's version").isNotBlank();
+    assertThat(r.out().strip()).isEqualTo("consul-watchdog " + System.getProperty("project.version"));
+  }
+
+  @Test
+  void completionPrintsABashScriptThatCompletesEverySubcommand() throws Exception {
+    Run r = run("completion");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("complete -F", "consul-watchdog");
+    for (String command : List.of("check", "run", "validate", "plan", "ack", "demo", "completion")) {
+      assertThat(r.out()).as(command).containsPattern("\\b" + command + "\\b");
+    }
+    Path script = dir.resolve("consul-watchdog.bash");
+    Files.writeString(script, r.out());
+    Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+    assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(bash.exitValue()).as(new String(bash.getInputStream().readAllBytes())).isZero();
+  }
+
+  @Test
+  void theShippedExampleConfigValidatesWithSyntaxOnly() {
+    Run r = run("validate", "--syntax-only", "--config", "config/consul-watchdog.example.yml");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("config/consul-watchdog.example.yml: valid (syntax only")
+        .contains("name: \"dc1\"");
+  }
+
+  @Test
+  void tlsFlagsAreForAdHocChecksOnly() throws Exception {
+    Path config = dir.resolve("c.yml");
+    Files.writeString(config, "clusters:\n  - name: dc1\n    servers:\n      - name: s1\n        http_address: http://127.0.0.1:8500\n");
+    Run r = run("check", "--config", config.toString(), "--ca-file", "/etc/consul.d/ca.pem");
+    assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("--ca-file, --cert-file and --key-file are for ad-hoc checks");
+    assertThat(run("check", "--help").out()).contains("--ca-file", "--cert-file", "--key-file", "CONSUL_HTTP_ADDR",
+        "CONSUL_CACERT", "CONSUL_HTTP_TOKEN_FILE");
   }
 }

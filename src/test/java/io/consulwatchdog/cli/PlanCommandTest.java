@@ -115,7 +115,7 @@ class PlanCommandTest {
         server("s2", 2).id("new-2").log(0, 0).lastContact("2m0s"),
         server("s3", 3).id("new-3").log(0, 0).lastContact("2m0s"));
     String out = run(2, "--config", config("auto").toString(), "dc1");
-    assertThat(out).contains("LEADERLESS (STALE_CONFIGURATION)").contains("no recovery plan:")
+    assertThat(out).contains("QUORUM_LOST (UNIDENTIFIED_VOTERS)").contains("no recovery plan:")
         .contains("restart-down-servers: fits only voters that are down");
   }
 

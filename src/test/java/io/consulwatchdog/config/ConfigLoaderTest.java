@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,7 +144,60 @@ class ConfigLoaderTest {
   @Test
   void duplicateServerNamesAndClusterNamesAreErrors() throws IOException {
     String dupServer = MINIMAL + "      - name: s1\n        http_address: http://127.0.0.2:8500\n";
-    assertThatThrownBy(() -> load(dupServer)).hasMessageContaining("clusters[0].servers[1].name: is used by another agent of this cluster (got \"s1\")");
+    assertThatThrownBy(() -> load(dupServer)).hasMessageContaining("clusters[0].servers[1].name: is also the name of clusters[0].servers[0] (got \"s1\")");
+  }
+
+  @Test
+  void aClientMayNotReuseTheNameOrAddressOfAServer() throws IOException {
+    String sameName = MINIMAL + "    clients:\n      - name: s1\n        http_address: http://127.0.0.9:8500\n";
+    assertThatThrownBy(() -> load(sameName)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].clients[0].name: is also the name of clusters[0].servers[0] (got \"s1\")");
+    String sameAddress = MINIMAL + "    clients:\n      - name: c1\n        http_address: http://127.0.0.1:8500\n";
+    assertThatThrownBy(() -> load(sameAddress)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].clients[0].http_address: is also the address of clusters[0].servers[0]"
+            + " (got \"http://127.0.0.1:8500\")");
+    String sameHostAndPortOverHttps = MINIMAL + "      - name: s2\n        http_address: https://127.0.0.1:8500\n";
+    assertThatThrownBy(() -> load(sameHostAndPortOverHttps))
+        .hasMessageContaining("clusters[0].servers[1].http_address: is also the address of clusters[0].servers[0]");
+  }
+
+  @Test
+  void overflowingDurationsNameTheFieldInsteadOfCrashing() throws IOException {
+    for (String huge : new String[] {"999999999999h", "9999999999999999h", "99999999999999999999h",
+        "2562047788015h2562047788015h", "9223372036854775807ms"}) {
+      assertThatThrownBy(() -> load(MINIMAL.replace("    servers:", "    poll_interval: " + huge + "\n    servers:")))
+          .as(huge).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("clusters[0].poll_interval: must be between 200ms and 1h (got \"" + huge + "\")");
+    }
+    assertThat(Durations.parse("9999999999999999h")).as("more milliseconds than a long holds").isEmpty();
+    assertThat(Durations.parse("99999999999999999999h")).as("more hours than a long holds").isEmpty();
+    assertThat(Durations.parse("2562047788015h2562047788015h")).as("a sum that overflows").isEmpty();
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsAConfigErrorNamingTheByteOffset() throws IOException {
+    Path f = dir.resolve("latin1.yml");
+    byte[] head = "clusters:\n  - name: dc1 # caf".getBytes(StandardCharsets.US_ASCII);
+    byte[] bytes = Arrays.copyOf(head, head.length + 2);
+    bytes[head.length] = (byte) 0xe9; // 'é' in ISO-8859-1
+    bytes[head.length + 1] = '\n';
+    Files.write(f, bytes);
+    assertThatThrownBy(() -> new ConfigLoader().load(f))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.missingFile()).isFalse())
+        .hasMessage(f + ": not valid UTF-8 at byte " + head.length + " (line 2); save the file as UTF-8");
+  }
+
+  @Test
+  void leaderlessAfterBelowTwoElectionTimeoutsIsRefusedWithTheReason() throws IOException {
+    String yaml = MINIMAL.replace("    servers:", "    recovery: {leaderless_after: 1500ms}\n    servers:");
+    assertThatThrownBy(() -> load(yaml)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].recovery.leaderless_after: must be at least 2s")
+        .hasMessageContaining("election timeout")
+        .hasMessageContaining("(got \"1500ms\")");
+    assertThat(load(yaml.replace("1500ms", "2s")).clusters().get(0).recovery().leaderlessAfter())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(load(yaml.replace("1500ms", "3s")).clusters().get(0).recovery().leaderlessAfter())
+        .isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
@@ -197,5 +252,57 @@ class ConfigLoaderTest {
     assertThat(Durations.parse("s")).isEmpty();
     assertThat(Durations.format(Duration.ofMinutes(10))).isEqualTo("10m");
     assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+  }
+
+  private static final String REFERENCES_MISSING_FILES = """
+      clusters:
+        - name: dc1
+          acl_token: {file: /nonexistent/consul-watchdog/token}
+          tls:
+            ca_file: /nonexistent/consul-watchdog/ca.pem
+            cert_file: /nonexistent/consul-watchdog/client.pem
+            key_file: /nonexistent/consul-watchdog/client-key.pem
+          executor_defaults:
+            type: ssh
+            user: consul-watchdog
+            identity_file: /nonexistent/consul-watchdog/id_ed25519
+            known_hosts_file: /nonexistent/consul-watchdog/known_hosts
+          servers:
+            - name: s1
+              http_address: https://127.0.0.1:8501
+        - name: dc2
+          acl_token: {env: CONSUL_WATCHDOG_TEST_UNSET_VARIABLE}
+          servers:
+            - name: s1
+              http_address: http://127.0.0.1:8500
+      """;
+
+  @Test
+  void syntaxOnlyDoesNotOpenReferencedFilesNorReadVariables() throws IOException {
+    Path f = write(REFERENCES_MISSING_FILES);
+    assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].acl_token.file: must be a readable file")
+        .hasMessageContaining("/nonexistent/consul-watchdog/token");
+
+    WatchdogConfig c = new ConfigLoader(Map.<String, String>of()::get).syntaxOnly().load(f);
+
+    ClusterConfig dc1 = c.clusters().get(0);
+    assertThat(dc1.aclToken()).hasValueSatisfying(t -> assertThat(t.source()).isEqualTo("file:/nonexistent/consul-watchdog/token"));
+    assertThat(dc1.tls().caFile()).contains(Path.of("/nonexistent/consul-watchdog/ca.pem"));
+    assertThat(dc1.servers().get(0).executor()).isInstanceOf(SshExecutorConfig.class);
+    assertThat(c.clusters().get(1).aclToken())
+        .hasValueSatisfying(t -> assertThat(t.source()).isEqualTo("env:CONSUL_WATCHDOG_TEST_UNSET_VARIABLE"));
+  }
+
+  @Test
+  void syntaxOnlyStillRejectsBadKeysAndValues() throws IOException {
+    ConfigLoader syntaxOnly = new ConfigLoader().syntaxOnly();
+    Path badDuration = write(REFERENCES_MISSING_FILES.replace("    servers:", "    poll_interval: 5 seconds\n    servers:"));
+    assertThatThrownBy(() -> syntaxOnly.load(badDuration)).hasMessageContaining("clusters[0].poll_interval");
+    Path unknownKey = write(REFERENCES_MISSING_FILES.replace("ca_file:", "ca_fil:"));
+    assertThatThrownBy(() -> syntaxOnly.load(unknownKey)).hasMessageContaining("clusters[0].tls.ca_fil: unknown key");
+    Path halfCertificate = write(REFERENCES_MISSING_FILES.replace("      key_file: /nonexistent/consul-watchdog/client-key.pem\n", ""));
+    assertThatThrownBy(() -> syntaxOnly.load(halfCertificate)).hasMessageContaining("cert_file and key_file go together");
   }
 }

@@ -21,7 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +84,7 @@ class TlsOnRealConsulTest {
     }
     if (dir != null) {
       try (var walk = Files.walk(dir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
@@ -152,6 +155,42 @@ class TlsOnRealConsulTest {
     assertThatThrownBy(() -> new ConfigLoader().load(config)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("clusters[0].tls: cannot load TLS files")
         .hasMessageContaining("dc1-client-consul-0.pem: no PEM private key");
+  }
+
+  @Test
+  void adHocCheckReadsConsulsOwnTlsVariables() throws Exception {
+    Map<String, String> env = Map.of("CONSUL_HTTP_ADDR", address + ":8501", "CONSUL_HTTP_SSL", "true",
+        "CONSUL_CACERT", dir.resolve("consul-agent-ca.pem").toString(),
+        "CONSUL_CLIENT_CERT", dir.resolve("dc1-client-consul-0.pem").toString(),
+        "CONSUL_CLIENT_KEY", dir.resolve("dc1-client-consul-0-key.pem").toString());
+    CheckRun healthy = check(env);
+    assertThat(healthy.exit()).as(healthy.output()).isZero();
+    assertThat(healthy.output()).contains("HEALTHY", address + ":8501", "Leader");
+
+    Map<String, String> noClientCertificate = new HashMap<>(env);
+    noClientCertificate.remove("CONSUL_CLIENT_CERT");
+    noClientCertificate.remove("CONSUL_CLIENT_KEY");
+    CheckRun refused = check(noClientCertificate);
+    assertThat(refused.exit()).as(refused.output()).isEqualTo(3);
+  }
+
+  private record CheckRun(int exit, String output) {}
+
+  /** `consul-watchdog check` in its own JVM, with only the given CONSUL_* variables set. */
+  private CheckRun check(Map<String, String> consulVariables) throws Exception {
+    Path output = Files.createTempFile(dir, "check", ".out");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.consulwatchdog.cli.Main", "check")
+        .redirectErrorStream(true).redirectOutput(output.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("CONSUL_"));
+    pb.environment().putAll(consulVariables);
+    Process p = pb.start();
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("check finished").isTrue();
+      return new CheckRun(p.exitValue(), Files.readString(output));
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   private static void run(Path cwd, String... argv) throws Exception {

@@ -1,6 +1,5 @@
 package io.consulwatchdog.daemon;
 
-import io.consulwatchdog.recover.ClusterPoller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,11 +7,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.consulwatchdog.cli.Main;
+import io.consulwatchdog.config.ConfigLoader;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.lab.ConsulLabExtension;
 import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
+import io.consulwatchdog.recover.ClusterPoller;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -107,7 +108,7 @@ class DaemonOnRealConsulTest {
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     monitorLog.addAppender(logs);
-    WatchdogConfig config = new io.consulwatchdog.config.ConfigLoader().load(writeConfig(lab));
+    WatchdogConfig config = new ConfigLoader().load(writeConfig(lab));
     try (Daemon watchdog = Daemon.start(config)) {
       String base = "http://" + watchdog.listenAddress();
       await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));
@@ -145,7 +146,7 @@ class DaemonOnRealConsulTest {
   void daemonInAutoModeRestartsTwoCrashedServersAndAudits(LabCluster lab) throws Exception {
     lab.awaitLeader(Duration.ofSeconds(20));
     lab.putKeys("before", 20);
-    WatchdogConfig config = new io.consulwatchdog.config.ConfigLoader().load(writeAutoConfig(lab));
+    WatchdogConfig config = new ConfigLoader().load(writeAutoConfig(lab));
     try (Daemon watchdog = Daemon.start(config)) {
       String base = "http://" + watchdog.listenAddress();
       await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));

@@ -8,9 +8,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Clusters are polled on staggered schedules, so that many of them never send every request at once. */
+/**
+ * Clusters are polled on staggered schedules, so that many of them never send every request at once; two
+ * schedulers in one JVM are independent.
+ */
 class PollSchedulerTest {
   private static final Duration SECOND = Duration.ofSeconds(1);
 
@@ -39,5 +43,22 @@ class PollSchedulerTest {
     Instant a = firstScheduled.get("a");
     assertThat(List.of(firstScheduled.get("b"), firstScheduled.get("c"), firstScheduled.get("d")))
         .containsExactly(a.plusMillis(50), a.plusMillis(100), a.plusMillis(150));
+  }
+
+  @Test
+  void twoSchedulersInOneJvmEachRunTheirOwnTicksAndCloseIndependently() throws Exception {
+    AtomicInteger first = new AtomicInteger();
+    AtomicInteger second = new AtomicInteger();
+    try (PollScheduler a = new PollScheduler(1)) {
+      a.schedule("dc1", Duration.ofMillis(200), at -> first.incrementAndGet());
+      a.start();
+      try (PollScheduler b = new PollScheduler(1)) {
+        b.schedule("dc1", Duration.ofMillis(200), at -> second.incrementAndGet());
+        b.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.get() >= 2 && second.get() >= 2);
+      }
+      int after = first.get();
+      await().atMost(Duration.ofSeconds(5)).until(() -> first.get() > after);
+    }
   }
 }

@@ -213,8 +213,8 @@ class DecisionMakerTest {
   @Test
   void aHealthyClusterClearsAnEscalation() {
     Run run = new Run();
-    run.state = new RecoveryStatus("dc1", RecoveryState.ESCALATED, T0, java.util.Optional.of("r3"),
-        java.util.Optional.empty(), List.of(T0, T0, T0), true, java.util.Optional.empty());
+    run.state = new RecoveryStatus("dc1", RecoveryState.ESCALATED, T0, Optional.of("r3"),
+        Optional.empty(), List.of(T0, T0, T0), true, Optional.empty());
     assertThat(run.poll(DiagnosisCode.DEGRADED, LeaderlessCause.NONE, auto).kind()).isEqualTo(Kind.HOLD);
     Decision d = run.poll(DiagnosisCode.HEALTHY, LeaderlessCause.NONE, auto);
     assertThat(d.kind()).isEqualTo(Kind.IGNORE);
@@ -254,6 +254,53 @@ class DecisionMakerTest {
     Decision d = run.polls(1, DiagnosisCode.LEADERLESS, Duration.ofSeconds(5), auto);
     assertThat(d.kind()).isEqualTo(Kind.HOLD);
     assertThat(d.reason()).contains("r1");
+  }
+
+  @Test
+  void aStreakMustHoldTheSameCauseAndTheSameServers() {
+    // issue 8 #3: two polls say VOTERS_DOWN, the third STALE_CONFIGURATION: the count starts again
+    RecoveryConfig eager = new RecoveryConfig(RecoveryMode.AUTO, List.of("restart-down-servers"),
+        Duration.ofSeconds(3), 3, Duration.ZERO, Duration.ofMinutes(10), 3, Duration.ofHours(1),
+        Duration.ofSeconds(60), false);
+    History h = History.empty();
+    RecoveryStatus state = RecoveryStatus.initial("dc1", T0);
+    Decision last = null;
+    Verdict[] polls = {
+        verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0, "s2", "s3"),
+        verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0.plusSeconds(5), "s2", "s3"),
+        verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.STALE_CONFIGURATION, T0.plusSeconds(10), "s4"),
+        verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.STALE_CONFIGURATION, T0.plusSeconds(15), "s4"),
+        verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0.plusSeconds(20), "s3")};
+    for (Verdict v : polls) {
+      h = h.record(v);
+      last = maker.decide(v, h, state, eager, mode(eager), v.at());
+      state = last.next();
+      assertThat(last.kind()).as(last.reason()).isEqualTo(Kind.WATCH);
+    }
+    assertThat(last.reason()).contains("1/3 polls");
+  }
+
+  @Test
+  void aWallClockStepCannotShortenTheConfirmationWindow() {
+    // the wall clock jumps an hour ahead between polls one second apart on the monotonic clock
+    RecoveryConfig windowed = new RecoveryConfig(RecoveryMode.AUTO, List.of("restart-down-servers"),
+        Duration.ofSeconds(3), 2, Duration.ofSeconds(60), Duration.ofMinutes(10), 3, Duration.ofHours(1),
+        Duration.ofSeconds(60), false);
+    Verdict first = verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0);
+    Verdict jumped = withMonotonic(verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN,
+        T0.plus(Duration.ofHours(1))), first.monotonicNanos() + Duration.ofSeconds(1).toNanos());
+    History h = History.empty().record(first).record(jumped);
+    RecoveryStatus state = maker.decide(first, History.empty().record(first), RecoveryStatus.initial("dc1", T0),
+        windowed, mode(windowed), T0).next();
+    Decision d = maker.decide(jumped, h, state, windowed, mode(windowed), jumped.at());
+    assertThat(d.kind()).as(d.reason()).isEqualTo(Kind.WATCH);
+    assertThat(d.reason()).contains("2/2 polls and 1s/60s");
+  }
+
+  private static Verdict withMonotonic(Verdict v, long nanos) {
+    return new Verdict(v.cluster(), v.at(), v.code(), v.cause(), v.evidence(), v.leader(), v.leaderlessFor(),
+        v.configuredServers(), v.reachableServers(), v.voters(), v.liveVoters(), v.concerned(), nanos,
+        v.voterFates(), v.nameMismatches());
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +28,7 @@ class DemoTest {
     CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(new StringWriter()));
-    List<String> argv = new java.util.ArrayList<>(List.of("demo", "--output", output.toString()));
+    List<String> argv = new ArrayList<>(List.of("demo", "--output", output.toString()));
     argv.addAll(List.of(args));
     return new Run(cl.execute(argv.toArray(String[]::new)), out.toString());
   }

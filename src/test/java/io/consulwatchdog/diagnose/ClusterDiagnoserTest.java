@@ -6,12 +6,21 @@ import static io.consulwatchdog.observe.ObservationBuilder.snapshot;
 import static io.consulwatchdog.observe.ObservationBuilder.voter;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.observe.ClusterSnapshot;
+import io.consulwatchdog.observe.KnownServer;
+import io.consulwatchdog.observe.KnownTopology;
 import io.consulwatchdog.observe.Member;
 import io.consulwatchdog.observe.RaftServer;
-import io.consulwatchdog.consul.Reachability;
+import io.consulwatchdog.observe.ServerObservation;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ClusterDiagnoserTest {
@@ -24,6 +33,20 @@ class ClusterDiagnoserTest {
 
   private Verdict diagnose(ClusterSnapshot s) {
     return diagnoser.diagnose(s, History.empty(), NOW, STUCK_AFTER);
+  }
+
+  private Verdict diagnose(ClusterSnapshot s, ClusterKnowledge knowledge) {
+    return diagnoser.diagnose(s, History.empty(), NOW, STUCK_AFTER, knowledge);
+  }
+
+  /** The watchdog saw s1, s2 and s3 under a leader (node IDs id-s1..id-s3). */
+  private static ClusterKnowledge knownThree() {
+    return ClusterKnowledge.of(Optional.of(new KnownTopology("dc1", NOW.minusSeconds(600), 3, List.of(
+        known("s1", 1), known("s2", 2), known("s3", 3)))));
+  }
+
+  private static KnownServer known(String name, int n) {
+    return new KnownServer(name, "id-" + name, "127.0.0." + n + ":8300", "1.8.7", true);
   }
 
   @Test
@@ -94,27 +117,97 @@ class ClusterDiagnoserTest {
   }
 
   @Test
-  void twoOfThreeReplacedIsLeaderlessWithStaleConfiguration() {
+  void twoOfThreeReplacedAndRemovedFromTheInventoryIsQuorumLostWithStaleConfigurationAtOnce() {
     Verdict v = diagnose(snapshot(NOW,
-        server("s1", 1).state("Candidate").lastContact("45s").log(2, 200).configuration(THREE),
+        server("s1", 1).state("Candidate").lastContact("2s").log(2, 200).configuration(THREE),
         server("s4", 4).lastContact("never").log(0, 0),
-        server("s5", 5).lastContact("never").log(0, 0)));
-    assertThat(v.code()).isEqualTo(DiagnosisCode.LEADERLESS);
+        server("s5", 5).lastContact("never").log(0, 0)), knownThree());
+    assertThat(v.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
     assertThat(v.cause()).isEqualTo(LeaderlessCause.STALE_CONFIGURATION);
     assertThat(v.liveVoters()).isEqualTo(1);
     assertThat(v.voters()).isEqualTo(3);
     assertThat(v.concerned()).containsExactly("s4", "s5");
-    assertThat(v.leaderlessFor()).contains(Duration.ofSeconds(45));
+    assertThat(v.voters(VoterStatus.GONE)).extracting(VoterFate::id).containsExactly("id-s2", "id-s3");
+    assertThat(v.voters(VoterStatus.GONE).get(0).why()).contains("removed from the inventory");
   }
 
   @Test
-  void replacedOnSameNameAndAddressIsStaleToo() {
+  void votersTheWatchdogNeverKnewAreUnknownNotGone() {
+    // no last-known-good topology: s2 and s3 match no configured server, so nothing proves they are gone
+    Verdict v = diagnose(snapshot(NOW,
+        server("s1", 1).state("Candidate").lastContact("45s").log(2, 200).configuration(THREE),
+        server("s4", 4).lastContact("never").log(0, 0),
+        server("s5", 5).lastContact("never").log(0, 0)));
+    assertThat(v.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
+    assertThat(v.cause()).isEqualTo(LeaderlessCause.UNIDENTIFIED_VOTERS);
+    assertThat(v.voters(VoterStatus.UNKNOWN)).hasSize(2);
+    assertThat(String.join(" ", v.evidence())).contains("consul-watchdog retire");
+  }
+
+  @Test
+  void aRetiredVoterIsGone() {
+    ClusterKnowledge retired = new ClusterKnowledge(Optional.empty(), Set.of("id-s2", "ID-S3"));
+    Verdict v = diagnose(snapshot(NOW,
+        server("s1", 1).state("Candidate").lastContact("45s").log(2, 200).configuration(THREE),
+        server("s4", 4).lastContact("never").log(0, 0),
+        server("s5", 5).lastContact("never").log(0, 0)), retired);
+    assertThat(v.cause()).isEqualTo(LeaderlessCause.STALE_CONFIGURATION);
+    assertThat(v.voters(VoterStatus.GONE)).allSatisfy(f -> assertThat(f.why()).contains("retired"));
+  }
+
+  @Test
+  void aVoterGossipCallsAliveIsNeverGone() {
+    // s2 was removed from the inventory, but a live server's gossip says it is alive: it may be running
+    Member[] gossip = {member("s1", 1, Member.ALIVE), member("s2", 2, Member.ALIVE), member("s3", 3, Member.FAILED)};
+    Verdict v = diagnose(snapshot(NOW,
+        server("s1", 1).state("Candidate").lastContact("2s").configuration(THREE).members(gossip),
+        server("s4", 4).lastContact("never").log(0, 0)), knownThree());
+    assertThat(v.code()).isEqualTo(DiagnosisCode.UNOBSERVABLE);
+  }
+
+  @Test
+  void rebuiltOnTheSameNameAndAddressIsStaleToo() {
     Verdict v = diagnose(snapshot(NOW,
         server("s1", 1).state("Candidate").lastContact("45s").configuration(THREE),
         server("s2", 2).id("new-s2").lastContact("never").log(0, 0),
         server("s3", 3).id("new-s3").lastContact("never").log(0, 0)));
-    assertThat(v.code()).isEqualTo(DiagnosisCode.LEADERLESS);
+    assertThat(v.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
     assertThat(v.cause()).isEqualTo(LeaderlessCause.STALE_CONFIGURATION);
+    assertThat(v.voters(VoterStatus.GONE)).allSatisfy(f -> assertThat(f.why()).contains("another node ID"));
+  }
+
+  @Test
+  void crashedServersBehindHostNamesWithAnUnnamedConfigurationAreNeverCalledGone() {
+    // issue 8 #1: the stale raft read failed, so the configuration comes from Stats.raft (no names), and the
+    // http_address hosts are DNS names: string-comparing them with the voters' IPs made both look gone
+    RaftServer[] unnamed = {new RaftServer("id-s1", "", "127.0.0.1:8300", true),
+        new RaftServer("id-s2", "", "127.0.0.2:8300", true), new RaftServer("id-s3", "", "127.0.0.3:8300", true)};
+    ClusterSnapshot byName = withHostNames(snapshot(NOW,
+        server("s1", 1).state("Candidate").lastContact("20s").configuration(unnamed),
+        server("s2", 2).unreachable(Reachability.REFUSED),
+        server("s3", 3).unreachable(Reachability.REFUSED)), false);
+    Verdict unresolved = diagnose(byName);
+    assertThat(unresolved.cause()).isNotEqualTo(LeaderlessCause.STALE_CONFIGURATION)
+        .isEqualTo(LeaderlessCause.UNIDENTIFIED_VOTERS);
+    Verdict resolved = diagnose(withHostNames(byName, true));
+    assertThat(resolved.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
+    assertThat(resolved.cause()).isEqualTo(LeaderlessCause.VOTERS_DOWN);
+    Verdict known = diagnose(byName, knownThree());
+    assertThat(known.cause()).isEqualTo(LeaderlessCause.VOTERS_DOWN);
+    assertThat(known.voters(VoterStatus.DOWN)).extracting(f -> f.server().orElseThrow()).containsExactly("s2", "s3");
+  }
+
+  /** The snapshot as if each server were configured as http://sN.dc1.example:8500, resolved or not. */
+  private static ClusterSnapshot withHostNames(ClusterSnapshot s, boolean resolved) {
+    List<ServerObservation> servers = s.servers().stream().map(o -> o.reachable()
+        ? o.withAddress(URI.create("http://" + o.name() + ".dc1.example:8500"))
+        : ServerObservation.unreachable(o.name(), URI.create("http://" + o.name() + ".dc1.example:8500"),
+            o.reachability(), o.error())).toList();
+    Map<String, List<String>> addresses = new LinkedHashMap<>();
+    for (ServerObservation o : servers) {
+      addresses.put(o.name(), resolved ? List.of("127.0.0." + o.name().substring(1)) : List.of());
+    }
+    return new ClusterSnapshot(s.cluster(), s.observedAt(), s.monotonicNanos(), s.took(), servers, addresses);
   }
 
   @Test
@@ -149,13 +242,44 @@ class ClusterDiagnoserTest {
   }
 
   @Test
-  void everyServerDownIsUnobservableNeverAFault() {
+  void everyServerRefusingIsUnobservableWhenTheWatchdogNeverSawTheCluster() {
     Verdict v = diagnose(snapshot(NOW,
         server("s1", 1).unreachable(Reachability.REFUSED),
         server("s2", 2).unreachable(Reachability.REFUSED),
         server("s3", 3).unreachable(Reachability.REFUSED)));
     assertThat(v.code()).isEqualTo(DiagnosisCode.UNOBSERVABLE);
     assertThat(v.code().needsRecovery()).isFalse();
+  }
+
+  @Test
+  void everyServerRefusingAfterBeingSeenHealthyIsQuorumLostWithVotersDown() {
+    Verdict v = diagnose(snapshot(NOW,
+        server("s1", 1).unreachable(Reachability.REFUSED),
+        server("s2", 2).unreachable(Reachability.REFUSED),
+        server("s3", 3).unreachable(Reachability.REFUSED)), knownThree());
+    assertThat(v.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
+    assertThat(v.cause()).isEqualTo(LeaderlessCause.VOTERS_DOWN);
+    assertThat(v.concerned()).containsExactly("s1", "s2", "s3");
+    assertThat(v.evidence().get(0)).contains("last known good");
+  }
+
+  @Test
+  void everyServerTimingOutStaysUnobservableEvenWhenKnown() {
+    Verdict v = diagnose(snapshot(NOW,
+        server("s1", 1).unreachable(Reachability.TIMEOUT),
+        server("s2", 2).unreachable(Reachability.REFUSED),
+        server("s3", 3).unreachable(Reachability.REFUSED)), knownThree());
+    assertThat(v.code()).isEqualTo(DiagnosisCode.UNOBSERVABLE);
+  }
+
+  @Test
+  void aConfiguredNameThatDiffersFromTheAgentsNodeNameIsReported() {
+    Verdict v = diagnose(snapshot(NOW,
+        server("s1", 1).state("Candidate").lastContact("2s").configuration(THREE).nodeName("consul-1"),
+        server("s2", 2).unreachable(Reachability.REFUSED),
+        server("s3", 3).unreachable(Reachability.REFUSED)));
+    assertThat(v.nameMismatches()).containsExactly("s1 (agent says consul-1)");
+    assertThat(String.join(" ", v.evidence())).contains("destructive strategies are blocked");
   }
 
   @Test
@@ -183,7 +307,7 @@ class ClusterDiagnoserTest {
         server("s6", 6).lastContact("never").log(0, 0),
         server("s4", 4).unreachable(Reachability.REFUSED),
         server("s5", 5).unreachable(Reachability.REFUSED)));
-    assertThat(votersDown.code()).isEqualTo(DiagnosisCode.LEADERLESS);
+    assertThat(votersDown.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
     assertThat(votersDown.cause()).isEqualTo(LeaderlessCause.VOTERS_DOWN);
   }
 

@@ -1,6 +1,5 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.config.LocalExecutorConfig;
@@ -10,10 +9,12 @@ import io.consulwatchdog.config.SshExecutorConfig;
 import io.consulwatchdog.config.SystemdExecutorConfig;
 import io.consulwatchdog.plan.AgentOperation.Restart;
 import io.consulwatchdog.plan.AgentOperation.Stop;
+import io.consulwatchdog.plan.AgentOperation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class AgentExecutorsTest {
   @Test
   void systemDescribesTheSystemBusAndLocalFileOperations() {
     SystemdDbusExecutor ex = new SystemdDbusExecutor(new SystemdExecutorConfig("consul.service", "system",
-        Optional.empty()), java.util.Map.of());
+        Optional.empty()), Map.of());
     assertThat(ex.describe(new Stop())).startsWith("systemd over D-Bus (system bus unix:path=/run/dbus/system_bus_socket): org.freedesktop.systemd1 "
         + "/org/freedesktop/systemd1 org.freedesktop.systemd1.Manager.StopUnit(\"consul.service\", \"replace\")");
     assertThat(ex.describe(new AgentOperation.ReadFile("/etc/consul.d/consul.hcl")))

@@ -1,8 +1,8 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consulwatchdog.ChildJvm;
 import io.consulwatchdog.config.LocalExecutorConfig;
 import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +41,15 @@ class LocalProcessExecutorTest {
     assertThat(start.stdout()).isEqualTo("out\n");
     assertThat(start.stderr()).isEqualTo("err\n");
     assertThat(start.error()).isEmpty();
+  }
+
+  @Test
+  void commandsDoNotInheritTheConsulTokenVariablesOfTheWatchdog() throws Exception {
+    ChildJvm.Result probe = ChildJvm.run(EnvironmentProbe.class, Map.of("CONSUL_HTTP_TOKEN", "s3cr3t-token",
+        "CONSUL_HTTP_TOKEN_FILE", "/etc/consul-watchdog/token", "WATCHDOG_PROBE_MARKER", "kept"), Duration.ofSeconds(60));
+    assertThat(probe.exit()).as(probe.output()).isZero();
+    assertThat(probe.output()).contains("WATCHDOG_PROBE_MARKER=kept")
+        .doesNotContain("CONSUL_HTTP_TOKEN").doesNotContain("s3cr3t-token");
   }
 
   @Test
@@ -156,7 +167,7 @@ class LocalProcessExecutorTest {
 
   @Test
   void writeFileGivesTheFileTheDirectoryOwnerWhenRunningAsRoot() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(LocalFiles.RunningAs.root(), "only root can give files away");
+    Assumptions.assumeTrue(LocalFiles.RunningAs.root(), "only root can give files away");
     Path data = dir.resolve("raft");
     Files.createDirectories(data);
     Files.setAttribute(data, "unix:uid", 65534);
@@ -250,14 +261,14 @@ class LocalProcessExecutorTest {
     Path agentJson = dir.resolve("agent.json");
     Files.writeString(agentJson, "{\n  \"server\": true,\n  \"bootstrap_expect\": 3\n}\n");
     var ex = executor(List.of("true"), List.of("true"), List.of());
-    Step.SetBootstrapExpect step = new Step.SetBootstrapExpect("s1", agentJson.toString(), 1, TIMEOUT);
+    Step.SetBootstrapExpect step = new Step.SetBootstrapExpect("s1", agentJson.toString(), 1, 3, TIMEOUT);
     ExecutionResult r = ex.run(step.operation(), TIMEOUT);
     assertThat(r.success()).as(r.error()).isTrue();
     assertThat(Files.readString(agentJson)).contains("\"bootstrap_expect\": 1").contains("\"server\": true");
 
     Path other = dir.resolve("other.json");
     Files.writeString(other, "{\"server\": true}");
-    ExecutionResult none = ex.run(new Step.SetBootstrapExpect("s1", other.toString(), 1, TIMEOUT).operation(), TIMEOUT);
+    ExecutionResult none = ex.run(new Step.SetBootstrapExpect("s1", other.toString(), 1, 3, TIMEOUT).operation(), TIMEOUT);
     assertThat(none.success()).isFalse();
     assertThat(none.error()).contains("no match").contains("nothing written");
     assertThat(Files.readString(other)).isEqualTo("{\"server\": true}");

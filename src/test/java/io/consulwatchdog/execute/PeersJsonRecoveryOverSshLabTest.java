@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.SshExecutorConfig;
 import io.consulwatchdog.lab.ConsulLabExtension;
-import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
+import io.consulwatchdog.lab.TestLabCluster;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import io.consulwatchdog.recover.ClusterReconciler;
@@ -43,7 +43,7 @@ class PeersJsonRecoveryOverSshLabTest {
   }
 
   @Test
-  void healsTwoOfThreeReplacedOverSsh(LabCluster lab) throws Exception {
+  void healsTwoOfThreeReplacedOverSsh(TestLabCluster lab) throws Exception {
     try (SshdLab sshd = SshdLab.start(sshDir);
         ExecutorResources resources = new ExecutorResources();
         PeersJsonRecoveryScenario scenario = new PeersJsonRecoveryScenario(lab, stateDir)) {

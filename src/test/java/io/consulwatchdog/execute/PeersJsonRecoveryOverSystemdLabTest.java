@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.SystemdExecutorConfig;
 import io.consulwatchdog.lab.ConsulLabExtension;
-import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
+import io.consulwatchdog.lab.TestLabCluster;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import io.consulwatchdog.recover.ClusterReconciler;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * servers replaced for good with the peers-json strategy, keeping every key.
  *
  * <p>The lab starts every server through its ctl.sh; the test then hands each one over to a unit (ctl.sh stop,
- * then systemctl start), the initial servers as well as the fresh ones {@link LabCluster#replace} starts.
+ * then systemctl start), the initial servers as well as the fresh ones {@link TestLabCluster#replace} starts.
  * The unit runs {@value #LAUNCHER}: the argv of consul.args plus -data-dir, as ctl.sh would, with the pid
  * written to consul.pid so that the lab still recognises, reads and finally kills its servers.
  */
@@ -51,7 +51,7 @@ class PeersJsonRecoveryOverSystemdLabTest {
   @TempDir Path stateDir;
 
   @Test
-  void healsTwoOfThreeReplacedThroughSystemdUnits(LabCluster lab) throws Exception {
+  void healsTwoOfThreeReplacedThroughSystemdUnits(TestLabCluster lab) throws Exception {
     try (SystemdUserLab systemd = SystemdUserLab.start(systemdDir);
         ExecutorResources resources = new ExecutorResources();
         PeersJsonRecoveryScenario scenario = new PeersJsonRecoveryScenario(lab, stateDir)) {

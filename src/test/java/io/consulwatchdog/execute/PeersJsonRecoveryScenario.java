@@ -11,8 +11,8 @@ import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.diagnose.Verdict;
-import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
+import io.consulwatchdog.lab.TestLabCluster;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.plan.AgentOperation;
@@ -22,7 +22,7 @@ import io.consulwatchdog.recover.AuditEvent;
 import io.consulwatchdog.recover.AuditJournal;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
-import io.consulwatchdog.recover.PlanDescriber;
+import io.consulwatchdog.recover.PlanRunner;
 import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,7 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
   record Call(String server, AgentOperation operation, Class<?> executor, String description,
       ExecutionResult result) {}
 
-  private final LabCluster lab;
+  private final TestLabCluster lab;
   private final Path stateDir;
   private final Clock clock = Clock.systemUTC();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -69,7 +69,7 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
   private final HttpClusterObserver observer = new HttpClusterObserver(clock);
   private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
 
-  PeersJsonRecoveryScenario(LabCluster lab, Path stateDir) {
+  PeersJsonRecoveryScenario(TestLabCluster lab, Path stateDir) {
     this.lab = lab;
     this.stateDir = stateDir;
   }
@@ -200,7 +200,7 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
     Map<String, String> keys = lab.readKeys(PREFIX);
     assertThat(keys).hasSize(KEYS);
     for (int i = 0; i < KEYS; i++) {
-      assertThat(keys).containsEntry(LabCluster.keyName(PREFIX, i), "value-" + i);
+      assertThat(keys).containsEntry(TestLabCluster.keyName(PREFIX, i), "value-" + i);
     }
   }
 
@@ -210,7 +210,7 @@ final class PeersJsonRecoveryScenario implements AutoCloseable {
    */
   List<String> assertDescriptionMatchesWhatRan(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors) {
     RecoveryPlan plan = plan(cluster);
-    List<String> lines = PlanDescriber.describe(plan, cluster, executors);
+    List<String> lines = PlanRunner.describe(plan, cluster, executors);
     List<String> via = lines.stream().filter(l -> l.matches("\\s+\\d+\\. via: .*")).toList();
     List<String> ran = new ArrayList<>();
     List<Call> all = calls();

@@ -1,10 +1,8 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.consulwatchdog.config.SshExecutorConfig;
 import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
 import io.consulwatchdog.plan.AgentOperation.Restart;
@@ -16,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +79,7 @@ class SshExecutorLabTest {
   void argumentsArriveUnchangedThroughTheRemoteShell() throws Exception {
     Path marker = dir.resolve("marker");
     List<String> tricky = List.of("it's", "$(touch " + marker + ")", "a b", "*", "`id`", "\"q\"", ";", "", "x'y'z");
-    List<String> argv = new java.util.ArrayList<>(List.of("printf", "[%s]\\n"));
+    List<String> argv = new ArrayList<>(List.of("printf", "[%s]\\n"));
     argv.addAll(tricky);
     ExecutionResult r = executor(argv).run(new Stop(), TIMEOUT);
     assertThat(r.success()).as(r.error()).isTrue();

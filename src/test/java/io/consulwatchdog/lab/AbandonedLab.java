@@ -10,7 +10,7 @@ public final class AbandonedLab {
 
   /** Runs the program; args[0] is "exit" or "wait". */
   public static void main(String[] args) throws InterruptedException {
-    LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(2).withNamePrefix("lab-abandoned"));
+    TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withServers(2).withNamePrefix("lab-abandoned"));
     for (LabServer server : lab.servers()) {
       System.out.println("pid " + server.pid().orElseThrow());
     }

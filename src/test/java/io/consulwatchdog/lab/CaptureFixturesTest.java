@@ -2,10 +2,12 @@ package io.consulwatchdog.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consulwatchdog.lab.FixtureCapture.Token;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -27,7 +29,7 @@ class CaptureFixturesTest {
   @Test
   @Order(1)
   void healthyThenLeaderKilledThenTwoKilledThenAllDown() {
-    try (LabCluster lab = LabCluster.start(LabOptions.defaults().withNamePrefix("consul"))) {
+    try (TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withNamePrefix("consul"))) {
       lab.awaitLeader(LEADER_TIMEOUT);
       lab.putKeys("fixture", 20);
       pause(Duration.ofSeconds(3));
@@ -66,11 +68,31 @@ class CaptureFixturesTest {
     captureReplaced(5, 3, "five-three-replaced");
   }
 
-  /** Five healthy servers: the answers the scale benchmark's agent simulator replays (see bench.AgentSimulator). */
   @Test
   @Order(4)
+  void twoOfThreeReplacedWithAcls() {
+    try (TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withNamePrefix("consul").withAcl())) {
+      // the leader goes first: a surviving leader would replicate its ACL state to the fresh servers
+      String leader = lab.awaitLeader(LEADER_TIMEOUT).name();
+      lab.putKeys("fixture", 20);
+      List<String> followers = lab.servers().stream().map(LabServer::name).filter(n -> !n.equals(leader)).toList();
+      lab.replace(List.of(leader, followers.get(0)));
+      pause(Duration.ofSeconds(15));
+      assertThat(lab.leaderViews()).as("stuck: no live server sees a leader").allSatisfy((name, body) ->
+          assertThat(body).isEqualTo("\"\""));
+      LabAcl acl = lab.acl().orElseThrow();
+      capture(lab, "two-replaced-acl-management", endpoint -> Token.management(acl));
+      capture(lab, "two-replaced-acl-agent-token", endpoint -> endpoint.startsWith("/v1/agent/")
+          ? Token.agentMaster(acl) : Token.management(acl));
+      capture(lab, "two-replaced-acl-no-token", endpoint -> Token.none());
+    }
+  }
+
+  /** Five healthy servers: the answers the scale benchmark's agent simulator replays (see bench.AgentSimulator). */
+  @Test
+  @Order(5)
   void fiveHealthy() {
-    try (LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(5).withNamePrefix("consul"))) {
+    try (TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withServers(5).withNamePrefix("consul"))) {
       lab.awaitLeader(LEADER_TIMEOUT);
       lab.putKeys("fixture", 20);
       pause(Duration.ofSeconds(3));
@@ -80,7 +102,7 @@ class CaptureFixturesTest {
   }
 
   private void captureReplaced(int servers, int replaced, String state) {
-    try (LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(servers).withNamePrefix("consul"))) {
+    try (TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withServers(servers).withNamePrefix("consul"))) {
       lab.awaitLeader(LEADER_TIMEOUT);
       lab.putKeys("fixture", 20);
       List<String> gone = lab.servers().stream().limit(replaced).map(LabServer::name).toList();
@@ -92,8 +114,12 @@ class CaptureFixturesTest {
     }
   }
 
-  private void capture(LabCluster lab, String state) {
-    Path dir = fixtures.capture(lab, state);
+  private void capture(TestLabCluster lab, String state) {
+    capture(lab, state, endpoint -> Token.none());
+  }
+
+  private void capture(TestLabCluster lab, String state, Function<String, Token> tokenFor) {
+    Path dir = fixtures.capture(lab, state, tokenFor);
     System.out.printf("capture: %s -> %s (%s)%n", state, dir, lab.servers());
   }
 

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-/** Gives a test method a started {@link LabCluster} parameter and closes it after the test, even on failure. */
+/**
+ * Gives a test method a started {@link TestLabCluster} (or plain {@link LabCluster}) parameter and closes it
+ * after the test, even on failure. {@link Servers}, {@link Acl} and {@link Tls} on the parameter shape the lab.
+ */
 public final class ConsulLabExtension implements ParameterResolver, AfterEachCallback {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ConsulLabExtension.class);
   private static final String KEY = "labs";
@@ -25,25 +28,42 @@ public final class ConsulLabExtension implements ParameterResolver, AfterEachCal
     int value();
   }
 
+  /** Runs the injected lab with ACLs in default-deny mode (see {@link LabOptions#withAcl()}). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.PARAMETER)
+  public @interface Acl {}
+
+  /** Runs the injected lab HTTPS-only with client certificates (see {@link LabOptions#withTls()}). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.PARAMETER)
+  public @interface Tls {}
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == LabCluster.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == LabCluster.class || type == TestLabCluster.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     int servers = parameter.findAnnotation(Servers.class).map(Servers::value).orElse(3);
     LabOptions options = LabOptions.defaults().withServers(servers).withNamePrefix(prefix(context));
-    LabCluster lab = LabCluster.start(options);
+    if (parameter.isAnnotated(Acl.class)) {
+      options = options.withAcl();
+    }
+    if (parameter.isAnnotated(Tls.class)) {
+      options = options.withTls();
+    }
+    TestLabCluster lab = TestLabCluster.start(options);
     labs(context).add(lab);
-    return lab;
+    return parameter.getParameter().getType() == LabCluster.class ? lab.cluster() : lab;
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
-    List<LabCluster> labs = labs(context);
+    List<TestLabCluster> labs = labs(context);
     RuntimeException failure = null;
-    for (LabCluster lab : labs) {
+    for (TestLabCluster lab : labs) {
       try {
         lab.close();
       } catch (RuntimeException e) {
@@ -61,8 +81,9 @@ public final class ConsulLabExtension implements ParameterResolver, AfterEachCal
   }
 
   @SuppressWarnings("unchecked")
-  private static List<LabCluster> labs(ExtensionContext context) {
-    return (List<LabCluster>) context.getStore(NAMESPACE).getOrComputeIfAbsent(KEY, k -> new ArrayList<LabCluster>());
+  private static List<TestLabCluster> labs(ExtensionContext context) {
+    return (List<TestLabCluster>) context.getStore(NAMESPACE).getOrComputeIfAbsent(KEY,
+        k -> new ArrayList<TestLabCluster>());
   }
 
   private static String prefix(ExtensionContext context) {

@@ -31,7 +31,7 @@ class LabCleanupTest {
       }
     } finally {
       child.destroyForcibly();
-      LabCluster.sweepOrphans();
+      TestLabCluster.sweepOrphans();
     }
   }
 
@@ -45,7 +45,7 @@ class LabCleanupTest {
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(pids).allSatisfy(pid -> assertThat(ProcessTable.isLive(pid)).as("orphan %d", pid).isTrue());
 
-      List<Long> killed = LabCluster.sweepOrphans();
+      List<Long> killed = TestLabCluster.sweepOrphans();
 
       assertThat(killed).containsAll(pids);
       for (long pid : pids) {
@@ -53,7 +53,7 @@ class LabCleanupTest {
       }
     } finally {
       child.destroyForcibly();
-      LabCluster.sweepOrphans();
+      TestLabCluster.sweepOrphans();
     }
   }
 

@@ -27,7 +27,7 @@ class LabClusterTest {
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(15);
 
   @Test
-  void threeServersElectALeaderAndServeKeys(LabCluster lab) {
+  void threeServersElectALeaderAndServeKeys(TestLabCluster lab) {
     LabServer leader = lab.awaitLeader(LEADER_TIMEOUT);
     long millis = Duration.between(lab.startedAt(), Instant.now()).toMillis();
     System.out.printf("lab: startup to agreed leader took %d ms (leader %s, block %s)%n",
@@ -38,11 +38,11 @@ class LabClusterTest {
         .allMatch(a -> a.startsWith(lab.addressBlock().replace("0/24", "")));
     assertThat(lab.servers()).extracting(s -> s.nodeId().orElse("")).doesNotContain("").doesNotHaveDuplicates();
     lab.putKeys("smoke", 20);
-    assertThat(lab.readKeys("smoke")).hasSize(20).containsEntry(LabCluster.keyName("smoke", 7), "value-7");
+    assertThat(lab.readKeys("smoke")).hasSize(20).containsEntry(TestLabCluster.keyName("smoke", 7), "value-7");
   }
 
   @Test
-  void killingTheLeaderLetsTheOtherTwoElectAnother(LabCluster lab) {
+  void killingTheLeaderLetsTheOtherTwoElectAnother(TestLabCluster lab) {
     LabServer old = lab.awaitLeader(LEADER_TIMEOUT);
     long pid = old.pid().orElseThrow();
     Instant killed = Instant.now();
@@ -58,7 +58,7 @@ class LabClusterTest {
   }
 
   @Test
-  void stoppingAndStartingEveryServerKeepsTheData(LabCluster lab) {
+  void stoppingAndStartingEveryServerKeepsTheData(TestLabCluster lab) {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", 50);
     List<String> nodeIds = lab.servers().stream().map(s -> s.nodeId().orElseThrow()).toList();
@@ -77,18 +77,18 @@ class LabClusterTest {
       lab.start(s.name());
     }
     long pid = first.pid().orElseThrow();
-    ControlScript.Outcome again = ControlScript.run(first, "start");
+    LabCommand.Outcome again = ControlScript.run(first, "start");
     assertThat(again.exitCode()).as("start when running").isZero();
     assertThat(again.output()).contains("already running");
     assertThat(first.pid()).hasValue(pid);
 
     lab.awaitLeader(LEADER_TIMEOUT);
-    assertThat(lab.readKeys("kept")).hasSize(50).containsEntry(LabCluster.keyName("kept", 49), "value-49");
+    assertThat(lab.readKeys("kept")).hasSize(50).containsEntry(TestLabCluster.keyName("kept", 49), "value-49");
     assertThat(lab.servers().stream().map(s -> s.nodeId().orElseThrow()).toList()).isEqualTo(nodeIds);
   }
 
   @Test
-  void replacingTwoOfThreeLeavesEveryLiveServerWithoutALeader(LabCluster lab) {
+  void replacingTwoOfThreeLeavesEveryLiveServerWithoutALeader(TestLabCluster lab) {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("before", 10);
     List<LabServer> old = lab.servers();
@@ -120,7 +120,7 @@ class LabClusterTest {
   }
 
   @Test
-  void anAddedServerJoinsAndTheClusterConfigControlsServersThroughCtl(LabCluster lab) throws Exception {
+  void anAddedServerJoinsAndTheClusterConfigControlsServersThroughCtl(TestLabCluster lab) throws Exception {
     LabServer leader = lab.awaitLeader(LEADER_TIMEOUT);
     LabServer added = lab.addServer();
     await().atMost(15, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
@@ -163,7 +163,7 @@ class LabClusterTest {
 
   @Test
   void closeKillsEveryProcessItEverStarted() throws Exception {
-    LabCluster lab = LabCluster.start(LabOptions.defaults().withServers(2).withNamePrefix("lab-close"));
+    TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withServers(2).withNamePrefix("lab-close"));
     List<Long> pids = new ArrayList<>();
     try {
       LabServer a = lab.servers().get(0);

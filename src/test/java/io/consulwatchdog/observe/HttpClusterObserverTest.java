@@ -1,6 +1,5 @@
 package io.consulwatchdog.observe;
 
-import io.consulwatchdog.consul.Reachability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -9,8 +8,11 @@ import io.consulwatchdog.config.NoExecutorConfig;
 import io.consulwatchdog.config.RecoveryConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.TlsConfig;
+import io.consulwatchdog.consul.EndpointResult;
+import io.consulwatchdog.consul.Reachability;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,11 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,14 +71,14 @@ class HttpClusterObserverTest {
         // the client gave up first
       }
     });
-    s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    s.setExecutor(Executors.newCachedThreadPool());
     s.start();
     servers.add(s);
     return URI.create("http://127.0.0.1:" + s.getAddress().getPort());
   }
 
   private static URI closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return URI.create("http://127.0.0.1:" + s.getLocalPort());
     }
   }
@@ -99,7 +104,7 @@ class HttpClusterObserverTest {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
       assertThat(s.servers()).extracting(ServerObservation::reachability)
-          .containsExactly(Reachability.GARBAGE, Reachability.HTTP_ERROR, Reachability.TIMEOUT, Reachability.REFUSED);
+          .containsExactly(Reachability.GARBAGE, Reachability.FORBIDDEN, Reachability.TIMEOUT, Reachability.REFUSED);
       assertThat(s.servers().get(1).error()).contains("403").contains("Permission denied");
       // One hanging server costs one request timeout, not one per endpoint or per server.
       assertThat(took).isLessThan(Duration.ofMillis(2500));
@@ -144,11 +149,11 @@ class HttpClusterObserverTest {
            "last_contact": "14.0s", "protocol_version": "3",
            "latest_configuration": "[{Suffrage:Voter ID:aaa Address:127.0.0.2:8300} {Suffrage:Nonvoter ID:abc Address:127.0.0.1:8300}]"}}}
         """;
-    java.util.Map<String, io.consulwatchdog.consul.EndpointResult> answers = new java.util.LinkedHashMap<>();
-    answers.put("/v1/agent/self", new io.consulwatchdog.consul.EndpointResult.Answer(200, self));
-    answers.put("/v1/status/leader", new io.consulwatchdog.consul.EndpointResult.Answer(200, "\"\""));
+    Map<String, EndpointResult> answers = new LinkedHashMap<>();
+    answers.put("/v1/agent/self", new EndpointResult.Answer(200, self));
+    answers.put("/v1/status/leader", new EndpointResult.Answer(200, "\"\""));
     answers.put("/v1/operator/raft/configuration?stale",
-        new io.consulwatchdog.consul.EndpointResult.Answer(500, "No cluster leader"));
+        new EndpointResult.Answer(500, "No cluster leader"));
     ServerObservation o = ObservationParser.parse("s1", URI.create("http://127.0.0.1:8500"), answers);
     assertThat(o.reachable()).isTrue();
     assertThat(o.raftState()).isEqualTo("Candidate");

@@ -24,6 +24,7 @@ public final class ObservationBuilder {
   private List<Member> members = null;
   private Reachability reachability = Reachability.OK;
   private String version = "1.8.7";
+  private String nodeName;
 
   private ObservationBuilder(String name, int n) {
     this.name = name;
@@ -89,6 +90,11 @@ public final class ObservationBuilder {
     return this;
   }
 
+  public ObservationBuilder nodeName(String nodeName) {
+    this.nodeName = nodeName;
+    return this;
+  }
+
   public ObservationBuilder version(String version) {
     this.version = version;
     return this;
@@ -104,7 +110,8 @@ public final class ObservationBuilder {
     if (reachability != Reachability.OK) {
       return ServerObservation.unreachable(name, address, reachability, reachability.name().toLowerCase());
     }
-    return new ServerObservation(name, address, Reachability.OK, "", id, name, version, true, state, term,
+    return new ServerObservation(name, address, Reachability.OK, "", id, nodeName == null ? name : nodeName, version,
+        true, state, term,
         lastLogIndex, lastLogTerm, lastContact, 3, "127.0.0." + n + ":8300", Optional.of(leader),
         Optional.ofNullable(configuration).map(c -> c.stream().map(RaftServer::address).toList()),
         Optional.ofNullable(configuration), Optional.ofNullable(members), Map.of());

@@ -17,6 +17,8 @@ import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
+import io.consulwatchdog.diagnose.VoterFate;
+import io.consulwatchdog.diagnose.VoterStatus;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.KnownServer;
 import io.consulwatchdog.observe.KnownTopology;
@@ -34,6 +36,7 @@ import io.consulwatchdog.plan.Step.WritePeersJson;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -125,7 +128,7 @@ class PlannerTest {
   }
 
   private static Verdict stale() {
-    return verdict(DiagnosisCode.LEADERLESS, LeaderlessCause.STALE_CONFIGURATION, T0, "s2", "s3");
+    return Fixtures.staleVerdict(T0, "s2", "s3");
   }
 
   @Test
@@ -141,7 +144,11 @@ class PlannerTest {
     RecoveryPlan plan = planned(plan(cluster(List.of("restart-down-servers", "peers-json")), stale(), replaced(),
         Optional.empty()));
     assertThat(plan.strategy()).isEqualTo("peers-json");
-    assertThat(plan.steps()).containsExactly(
+    assertThat(plan.steps().subList(0, 3)).extracting(st -> ((Step.Preflight) st).server())
+        .containsExactly("s1", "s2", "s3");
+    assertThat(((Step.Preflight) plan.steps().get(0)).operations()).contains(new AgentOperation.Stop(),
+        new AgentOperation.Start(), new AgentOperation.RemoveFile("/data/s1/raft/peers.json"));
+    assertThat(plan.steps().subList(3, plan.steps().size())).containsExactly(
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
         new BackupRaftDir("s1", "/data/s1/raft", "/data/s1/raft.backup-r42", Strategy.BACKUP_TIMEOUT),
         new WritePeersJson("s1", "/data/s1/raft/peers.json",
@@ -259,8 +266,8 @@ class PlannerTest {
   void peersJsonRefusesWhileAServerThatDidNotAnswerMayBeRunning() {
     ClusterSnapshot s = snapshot(T0, up("s1", 1, ID_A, "Candidate", 7, 412, "", "1.8.7", 3),
         up("s2", 2, "22222222-bbbb-bbbb-bbbb-222222222222", "Follower", 0, 0, "", "1.8.7", 3),
-        io.consulwatchdog.observe.ServerObservation.unreachable("s3", URI.create("http://127.0.0.3:8500"),
-            io.consulwatchdog.consul.Reachability.TIMEOUT, "timed out"));
+        ServerObservation.unreachable("s3", URI.create("http://127.0.0.3:8500"),
+            Reachability.TIMEOUT, "timed out"));
     assertThat(refused(plan(cluster(List.of("peers-json")), stale(), s, Optional.empty()))).singleElement()
         .asString().contains("may be running: s3 (TIMEOUT)");
   }
@@ -297,13 +304,14 @@ class PlannerTest {
         up("s2", 2, ID_C, "Follower", 3, 30, "", "0.5.2", 2), up("s3", 3, ID_D, "Follower", 3, 30, "", "v0.6.4", 2));
     RecoveryPlan plan = planned(plan(cluster(List.of("bootstrap-expect")),
         verdict(DiagnosisCode.LEADERLESS, LeaderlessCause.NO_ELECTION, T0), old, Optional.empty()));
-    List<Step> steps = plan.steps();
+    List<Step> steps = plan.steps().stream().filter(st -> !(st instanceof Step.Preflight)).toList();
+    assertThat(plan.steps().get(0)).isInstanceOf(Step.Preflight.class);
     assertThat(steps.subList(0, 6)).containsExactly(
         new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
-        new SetBootstrapExpect("s1", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT),
-        new SetBootstrapExpect("s2", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT),
-        new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 1, AGENT));
-    assertThat(steps).contains(new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 3, AGENT),
+        new SetBootstrapExpect("s1", BootstrapExpect.SEED_AGENT_CONFIG, 1, 3, AGENT),
+        new SetBootstrapExpect("s2", BootstrapExpect.SEED_AGENT_CONFIG, 1, 3, AGENT),
+        new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 1, 3, AGENT));
+    assertThat(steps).contains(new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 3, 3, AGENT),
         new Step.RestartAgent("s3", AGENT));
     assertThat(steps.get(steps.size() - 1)).isEqualTo(new VerifyDataReadable(SETTLE));
   }
@@ -331,13 +339,68 @@ class PlannerTest {
         .containsExactly("reboot-everything: unknown strategy");
   }
 
+  /** The stale verdict with old-3's fate replaced. */
+  private static Verdict staleWith(VoterFate old3) {
+    Verdict v = stale();
+    List<VoterFate> fates = List.of(v.voterFates().get(0), v.voterFates().get(1), old3);
+    return new Verdict(v.cluster(), v.at(), v.code(), v.cause(), v.evidence(), v.leader(), v.leaderlessFor(),
+        v.configuredServers(), v.reachableServers(), v.voters(), v.liveVoters(), v.concerned(), v.monotonicNanos(),
+        fates, v.nameMismatches());
+  }
+
+  @Test
+  void peersJsonLeavesOutOnlyVotersProvenGone() {
+    VoterFate unknown = new VoterFate("id-old-3", "", "127.0.0.13:8300", VoterStatus.UNKNOWN, Optional.empty(),
+        "matches no configured server", false);
+    assertThat(refused(plan(cluster(List.of("peers-json")), staleWith(unknown), replaced(), Optional.empty())))
+        .singleElement().asString().contains("id-old-3").contains("unknown, not proven gone");
+
+    VoterFate aliveInGossip = new VoterFate("id-old-3", "old-3", "127.0.0.13:8300", VoterStatus.GONE,
+        Optional.empty(), "removed from the inventory", true);
+    assertThat(refused(plan(cluster(List.of("peers-json")), staleWith(aliveInGossip), replaced(), Optional.empty())))
+        .singleElement().asString().contains("old-3").contains("alive in gossip");
+  }
+
+  @Test
+  void peersJsonRefusesWithoutGossipEvidence() {
+    ClusterSnapshot noGossip = snapshot(T0, replaced().servers().stream()
+        .map(o -> new ServerObservation(o.name(), o.address(), o.reachability(), o.error(), o.nodeId(), o.nodeName(),
+            o.version(), o.isServer(), o.raftState(), o.term(), o.lastLogIndex(), o.lastLogTerm(), o.lastContact(),
+            o.raftProtocol(), o.raftAddress(), o.leader(), o.peers(), o.raftConfiguration(), Optional.of(List.of()),
+            o.requestErrors()))
+        .toArray(ServerObservation[]::new));
+    assertThat(refused(plan(cluster(List.of("peers-json")), stale(), noGossip, Optional.empty()))).singleElement()
+        .asString().contains("no gossip evidence").contains("node:read");
+  }
+
+  @Test
+  void peersJsonAndBootstrapExpectAreBlockedByANodeNameMismatch() {
+    Verdict v = stale();
+    Verdict mismatched = new Verdict(v.cluster(), v.at(), v.code(), v.cause(), v.evidence(), v.leader(),
+        v.leaderlessFor(), v.configuredServers(), v.reachableServers(), v.voters(), v.liveVoters(), v.concerned(),
+        v.monotonicNanos(), v.voterFates(), List.of("s1 (agent says consul-1)"));
+    assertThat(refused(plan(cluster(List.of("peers-json", "bootstrap-expect")), mismatched, replaced(),
+        Optional.empty()))).allSatisfy(r -> assertThat(r).contains("s1 (agent says consul-1)"));
+  }
+
+  @Test
+  void theLeftOutVotersLastLogIndexIsRecordedWhenTheWatchdogSawIt() {
+    RecoveryPlan plan = planned(new Planner().plan(new PlanRequest(cluster(List.of("peers-json")), stale(),
+        replaced(), Optional.empty(), "r42", T0, Map.of("id-old-2", 4711L))));
+    assertThat(plan.leftOut()).extracting(LeftOutVoter::lastKnownLogIndex).containsExactly(4711L, -1L);
+  }
+
   @Test
   void thePlanRendersAndRoundTripsThroughJson() {
     RecoveryPlan plan = planned(plan(cluster(List.of("peers-json")), stale(), replaced(), Optional.empty()));
     String text = plan.render();
-    assertThat(text.lines().toList()).hasSize(2 + plan.steps().size());
+    assertThat(text.lines().toList()).hasSize(2 + plan.leftOut().size() + plan.steps().size());
+    assertThat(plan.leftOut()).extracting(LeftOutVoter::nodeId).containsExactly("id-old-2", "id-old-3");
     assertThat(text).contains("recovery r42 for cluster dc1 (strategy peers-json")
-        .contains("   1. stop agent s1 (no graceful leave)  [destructive]")
+        .contains("left out: old-2 id-old-2 at 127.0.0.12:8300, last log index seen unknown: removed from the inventory")
+        .contains("   1. check that s1 can stop, start, backup-directory, write-file, remove-file")
+        .contains("   4. stop agent s1 (no graceful leave)  [destructive; undo: start agent s1]")
+        .contains("on s1: [{\"id\"").contains("[destructive; undo: remove /data/s1/raft/peers.json on s1]")
         .contains("write /data/s1/raft/peers.json on s1")
         .contains("back up /data/s1/raft on s1 to /data/s1/raft.backup-r42");
     assertThat(plan.toString()).isEqualTo(text);
@@ -350,7 +413,7 @@ class PlannerTest {
     RecoveryPlan plan = new RecoveryPlan("r1", "dc1", "bootstrap-expect", "test", T0, List.of(
         new StopAgent("s1", AGENT), new StartAgent("s1", AGENT), new Step.RestartAgent("s1", AGENT),
         new BackupRaftDir("s1", "/a", "/b", AGENT), new WritePeersJson("s1", "/p", "[\"x\"]", AGENT),
-        new SetBootstrapExpect("s1", "/etc/consul.d/agent.json", 1, AGENT), new WaitForServerUp("s1", SETTLE),
+        new SetBootstrapExpect("s1", "/etc/consul.d/agent.json", 1, 3, AGENT), new WaitForServerUp("s1", SETTLE),
         new WaitForLeader(SETTLE), new WaitForVoters(3, SETTLE), new VerifyDataReadable(SETTLE),
         new RestartClient("c1", AGENT)));
     assertThat(RecoveryPlan.fromJson(plan.toJson())).isEqualTo(plan);

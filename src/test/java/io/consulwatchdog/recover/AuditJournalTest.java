@@ -4,6 +4,7 @@ import static io.consulwatchdog.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.Fixtures.MutableClock;
+import io.consulwatchdog.LogCapture;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
@@ -11,7 +12,9 @@ import io.consulwatchdog.recover.UnfinishedRecovery.ResumePoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,7 +157,7 @@ class AuditJournalTest {
     // Crash while writing the end of step 3: half a line, no newline.
     Path file = dir.resolve("dc1/audit.jsonl");
     Files.writeString(file, "{\"time\":\"2026-11-25T21:00:09Z\",\"recoveryId\":\"r1\",\"cluster\":\"dc1\",\"ev",
-        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
     AuditJournal reopened = journal();
     assertThat(reopened.read()).hasSize(6);
@@ -166,6 +169,38 @@ class AuditJournalTest {
     assertThat(reopened.read()).hasSize(7);
     assertThat(((AuditEvent.RecoveryFinished) reopened.read().get(6)).outcome()).isEqualTo(AuditEvent.FAILED);
     assertThat(reopened.unfinished()).isEmpty();
+  }
+
+  @Test
+  void aJournalTornInsideAMultiByteCharacterIsReadUpToTheTearWithOneWarning() throws Exception {
+    AuditJournal j = journal();
+    RecoveryPlan p = plan("r1");
+    j.recoveryPlanned(p, false);
+    runSteps(j, p, 1);
+    Path file = dir.resolve("dc1/audit.jsonl");
+    byte[] whole = Files.readAllBytes(file);
+    // Crash while writing a step's output that holds "é" (0xc3 0xa9): the line ends after 0xc3.
+    byte[] torn = "{\"time\":\"2026-11-25T21:00:09Z\",\"stdout\":\"caf".getBytes(StandardCharsets.UTF_8);
+    byte[] content = Arrays.copyOf(whole, whole.length + torn.length + 1);
+    System.arraycopy(torn, 0, content, whole.length, torn.length);
+    content[content.length - 1] = (byte) 0xc3;
+    Files.write(file, content);
+
+    try (LogCapture log = LogCapture.of(AuditJournal.class)) {
+      assertThat(journal().read()).hasSize(3);
+      assertThat(journal().unfinished().orElseThrow().resumePoint()).isEqualTo(new ResumePoint.Continue(1));
+      assertThat(log.warnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains("line 4"));
+    }
+    journal().recoveryFinished("r1", AuditEvent.FAILED, "abandoned");
+    assertThat(journal().unfinished()).isEmpty();
+  }
+
+  @Test
+  void anEmptyJournalHasNoEvents() throws Exception {
+    Files.createDirectories(dir.resolve("dc1"));
+    Files.write(dir.resolve("dc1/audit.jsonl"), new byte[0]);
+    assertThat(journal().read()).isEmpty();
+    assertThat(journal().unfinished()).isEmpty();
   }
 
   @Test

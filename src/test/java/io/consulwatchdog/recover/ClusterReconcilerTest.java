@@ -11,11 +11,15 @@ import io.consulwatchdog.decide.Decision;
 import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.decide.RecoveryState;
+import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -151,6 +155,28 @@ class ClusterReconcilerTest {
   }
 
   @Test
+  void aReProbeThatSeesAnotherCauseStartsConfirmationAgain() {
+    // issue 8 #3: confirmed QUORUM_LOST (VOTERS_DOWN, s2 s3 down); the re-probe sees a quorum running but
+    // no election (LEADERLESS, NO_ELECTION): nothing may be planned from that one poll
+    ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
+    world.onObserve = n -> {
+      if (n == 4) {
+        world.elects = false;
+        world.running.add("s2");
+      }
+    };
+    tick(w);
+    tick(w);
+    ClusterReconciler.Tick third = tick(w);
+    assertThat(third.decision().kind()).isEqualTo(Decision.Kind.RECOVER);
+    assertThat(third.verdict().cause()).isEqualTo(LeaderlessCause.NO_ELECTION);
+    assertThat(third.plan()).isEmpty();
+    assertThat(world.calls).isEmpty();
+    assertThat(journal.read()).isEmpty();
+    assertThat(w.state().state()).isEqualTo(RecoveryState.SUSPECT);
+  }
+
+  @Test
   void repeatedFailuresEscalate() {
     ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
     world.failing.add("s2:start");
@@ -180,10 +206,59 @@ class ClusterReconcilerTest {
     assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
   }
 
+  /** Makes the journal unwritable, even for root: audit.jsonl becomes a directory. */
+  private void breakJournal() {
+    try {
+      Files.delete(journal.file());
+      Files.createDirectory(journal.file());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aJournalThatCannotBeWrittenEndsTheRecoveryFailedNotRecoveringForever() {
+    // observations 1-3 are the confirming polls, 4 the re-probe; from 5 on the plan runs, then it is verified
+    int recoveryObservations = 0;
+    for (int breakAt = 5; breakAt <= 30; breakAt++) {
+      world = null;
+      dir = dir.resolve("run-" + breakAt);
+      ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
+      int at = breakAt;
+      world.onObserve = n -> {
+        if (n == at) {
+          breakJournal();
+        }
+      };
+      tick(w);
+      tick(w);
+      ClusterReconciler.Tick third = tick(w);
+      if (world.observations < breakAt) { // the recovery ended before this observation: the journal never broke
+        recoveryObservations = world.observations;
+        assertThat(w.state().state()).isEqualTo(RecoveryState.COOLDOWN);
+        break;
+      }
+      assertThat(third.run()).as("journal broken at observation %d", at).isPresent();
+      assertThat(w.state().state()).as("journal broken at observation %d", at).isEqualTo(RecoveryState.FAILED);
+      assertThat(new RecoveryStatusStore(dir).load("dc1").orElseThrow().state()).isEqualTo(RecoveryState.FAILED);
+      assertThat(count("consul_watchdog_recoveries_failed")).isEqualTo(breakAt - 4);
+      assertThat(tick(w).decision().kind()).isNotEqualTo(Decision.Kind.RECOVER);
+    }
+    assertThat(recoveryObservations).as("the journal broke at every observation of a recovery").isGreaterThan(5);
+  }
+
   /** A plan as the crashed watchdog journaled it. */
+  /** A plan whose first step stops a server (destructive), the rest start the others and wait. */
   private RecoveryPlan crashedPlan() {
     return new RecoveryPlan("r-crash", "dc1", "restart-down-servers", "test", T0, List.of(
         new Step.StopAgent("s1", T), new Step.StartAgent("s2", T), new Step.WaitForServerUp("s2", T),
+        new Step.StartAgent("s3", T), new Step.WaitForServerUp("s3", T), new Step.WaitForLeader(T)));
+  }
+
+  /** A plan that changes nothing it would have to put back: it only starts servers and waits. */
+  private RecoveryPlan gentlePlan() {
+    return new RecoveryPlan("r-gentle", "dc1", "restart-down-servers", "test", T0, List.of(
+        new Step.StartAgent("s2", T), new Step.WaitForServerUp("s2", T),
         new Step.StartAgent("s3", T), new Step.WaitForServerUp("s3", T), new Step.WaitForLeader(T)));
   }
 
@@ -200,21 +275,41 @@ class ClusterReconcilerTest {
   }
 
   @Test
-  void aRestartAfterACrashInADestructiveStepDoesNotRepeatIt() {
+  void aRestartAfterACrashInADestructiveStepPutsBackWhatItChangedAndNeverRepeatsIt() {
     journalCrash(crashedPlan(), 0, true); // died while stopping s1
     ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
+    world.running.remove("s1"); // the stop had taken effect
     Optional<RunResult> resumed = w.resumeUnfinished();
-    assertThat(resumed.orElseThrow().succeeded()).isFalse();
-    assertThat(resumed.get().reason()).contains("stop agent s1").contains("not repeated");
-    assertThat(world.calls).isEmpty();
-    assertThat(w.state().state()).isEqualTo(RecoveryState.FAILED);
+    assertThat(world.calls).containsExactly("s1:start"); // the undo; the stop is never run again
+    assertThat(world.running).contains("s1");
+    assertThat(resumed.orElseThrow().reason()).contains("interrupted by a watchdog restart")
+        .contains("undone: start agent s1");
+    assertThat(w.state().state()).isEqualTo(RecoveryState.FAILED); // one server of three: still no leader
     assertThat(journal.unfinished()).isEmpty();
+    assertThat(journal.read(AuditEvent.UndoFinished.class)).singleElement()
+        .satisfies(e -> assertThat(e.stepIndex()).isZero());
     assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.FAILED);
   }
 
   @Test
-  void aRestartAfterACrashInAWaitContinuesWithoutRerunningCompletedSteps() {
-    journalCrash(crashedPlan(), 2, true); // stop s1 and start s2 done, died waiting for s2
+  void aWatchdogKilledAfterItsStopsStartsTheServersAgainInAnyMode() {
+    // issue 8 #4: the re-probe would see UNOBSERVABLE (the watchdog's own stops) and end "no longer needs it"
+    // with every server down; the servers it stopped are started again, whatever the mode is now
+    RecoveryPlan plan = new RecoveryPlan("r-stops", "dc1", "peers-json", "test", T0, List.of(
+        new Step.StopAgent("s1", T), new Step.StopAgent("s2", T), new Step.StopAgent("s3", T),
+        new Step.StartAgent("s1", T), new Step.WaitForLeader(T)));
+    journalCrash(plan, 3, false);
+    ClusterReconciler w = watch(RecoveryMode.DETECT_ONLY);
+    RunResult resumed = w.resumeUnfinished().orElseThrow();
+    assertThat(world.calls).containsExactly("s3:start", "s2:start", "s1:start");
+    assertThat(world.running).containsExactlyInAnyOrder("s1", "s2", "s3");
+    assertThat(resumed.reason()).contains("undone");
+    assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
+  }
+
+  @Test
+  void aRestartAfterACrashInAWaitOfAGentlePlanContinuesWithoutRerunningCompletedSteps() {
+    journalCrash(gentlePlan(), 1, true); // start s2 done, died waiting for s2
     ClusterReconciler w = watch(RecoveryMode.AUTO, "s2"); // still no quorum: the re-probe lets it continue
     Optional<RunResult> resumed = w.resumeUnfinished();
     assertThat(resumed.orElseThrow().succeeded()).as(resumed.get().reason()).isTrue();
@@ -225,8 +320,8 @@ class ClusterReconcilerTest {
   }
 
   @Test
-  void aRestartInAnotherModeAbandonsTheUnfinishedRecovery() {
-    journalCrash(crashedPlan(), 2, false);
+  void aRestartInAnotherModeAbandonsAGentleUnfinishedRecovery() {
+    journalCrash(gentlePlan(), 1, false);
     ClusterReconciler w = watch(RecoveryMode.DRY_RUN, "s1", "s2");
     RunResult resumed = w.resumeUnfinished().orElseThrow();
     assertThat(resumed.succeeded()).isFalse();
@@ -236,7 +331,7 @@ class ClusterReconcilerTest {
 
   @Test
   void aRestartFindingTheClusterHealedRunsNoStepOfTheUnfinishedPlan() {
-    journalCrash(crashedPlan(), 2, true); // died waiting for s2; meanwhile every server came back
+    journalCrash(gentlePlan(), 1, true); // died waiting for s2; meanwhile every server came back
     ClusterReconciler w = watch(RecoveryMode.AUTO, "s1", "s2", "s3");
     RunResult resumed = w.resumeUnfinished().orElseThrow();
     assertThat(resumed.reason()).contains("no longer needs it");
@@ -244,4 +339,5 @@ class ClusterReconcilerTest {
     assertThat(journal.unfinished()).isEmpty();
     assertThat(outcome(journal.read().get(journal.read().size() - 1))).isEqualTo(AuditEvent.SUCCEEDED);
   }
+
 }

@@ -62,7 +62,7 @@ class DryRunMatchesRunTest {
         new Case(RestartDownServers.NAME, verdict(DiagnosisCode.QUORUM_LOST, LeaderlessCause.VOTERS_DOWN, T0),
             snapshot(T0, up("s1", 1, ID_A, "Candidate", 5, 300, "", "1.8.7", 3), down("s2", 2), down("s3", 3)),
             List.of("s1")),
-        new Case(PeersJsonRecovery.NAME, verdict(DiagnosisCode.LEADERLESS, LeaderlessCause.STALE_CONFIGURATION, T0),
+        new Case(PeersJsonRecovery.NAME, Fixtures.staleVerdict(T0, "s2", "s3"),
             snapshot(T0, up("s1", 1, ID_A, "Candidate", 5, 300, "", "1.8.7", 3),
                 up("s2", 2, ID_B, "Follower", 0, 0, "", "1.8.7", 3),
                 up("s3", 3, ID_C, "Follower", 0, 0, "", "1.8.7", 3)),

@@ -1,19 +1,21 @@
 package io.consulwatchdog.recover;
 
+import java.util.function.Consumer;
+
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ServerConfig;
-import io.consulwatchdog.diagnose.DiagnosisCode;
+import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.diagnose.Diagnoser;
+import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutor;
-import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.RaftServer;
-import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.observe.ServerObservation;
+import io.consulwatchdog.plan.AgentOperation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,8 +48,10 @@ final class FakeWorld {
   boolean blind;
   /** When false, a running majority still elects nobody (a stuck election). */
   boolean elects = true;
+  /** Called with each executor call ("server:operation") after it is recorded. */
+  Consumer<String> onCall = call -> { };
   /** Called with the observation number (1-based) before each observation. */
-  java.util.function.IntConsumer onObserve = n -> { };
+  IntConsumer onObserve = n -> { };
 
   FakeWorld(ClusterConfig cluster, Clock clock, String... runningServers) {
     this.cluster = cluster;
@@ -99,7 +104,7 @@ final class FakeWorld {
 
   /** Leader present: HEALTHY; too few servers: QUORUM_LOST (VOTERS_DOWN); else LEADERLESS (NO_ELECTION). */
   Diagnoser diagnoser() {
-    return (snapshot, history, now, after) -> {
+    return (snapshot, history, now, after, knowledge) -> {
       int reachable = snapshot.reachable().size();
       DiagnosisCode code;
       LeaderlessCause cause = LeaderlessCause.NONE;
@@ -131,6 +136,7 @@ final class FakeWorld {
       public ExecutionResult run(AgentOperation op, Duration timeout) {
         String call = server.name() + ":" + op.name();
         calls.add(call);
+        onCall.accept(call);
         if (failing.contains(call)) {
           return new ExecutionResult(false, 3, "", "simulated failure of " + call, Duration.ofMillis(1), "exit 3");
         }
@@ -147,6 +153,8 @@ final class FakeWorld {
             return ExecutionResult.failed("no match in " + e.path(), Duration.ZERO);
           }
           files.put(key, m.replaceFirst(e.replacement()));
+        } else if (op instanceof AgentOperation.RemoveFile r) {
+          files.remove(server.name() + ":" + r.path());
         } else if (op instanceof AgentOperation.ReadFile r) {
           String content = files.get(server.name() + ":" + r.path());
           return content == null ? ExecutionResult.failed("no such file " + r.path(), Duration.ZERO)

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +30,7 @@ class PlanRunnerTest {
   private AuditJournal journal;
   private int sleeps;
 
-  @org.junit.jupiter.api.BeforeEach
+  @BeforeEach
   void openJournal() {
     journal = new AuditJournal(dir, "dc1", clock);
   }
@@ -130,7 +132,7 @@ class PlanRunnerTest {
   void setBootstrapExpectEditsTheValueLikeTheSeedsLineinfile() {
     world.files.put("s1:/etc/consul.d/agent.json", "{\n  \"server\": true,\n  \"bootstrap_expect\": 3,\n}\n");
     RecoveryPlan plan = new RecoveryPlan("r1", "dc1", "bootstrap-expect", "test", T0,
-        List.of(new Step.SetBootstrapExpect("s1", "/etc/consul.d/agent.json", 1, T)));
+        List.of(new Step.SetBootstrapExpect("s1", "/etc/consul.d/agent.json", 1, 3, T)));
     assertThat(runner().run(plan, 0).succeeded()).isTrue();
     assertThat(world.files.get("s1:/etc/consul.d/agent.json")).contains("\"bootstrap_expect\": 1,")
         .contains("\"server\": true");
@@ -142,5 +144,63 @@ class PlanRunnerTest {
     RunResult result = runner().run(plan, 0);
     assertThat(result.succeeded()).isFalse();
     assertThat(result.reason()).contains("s9 is not in the cluster's config");
+  }
+
+  /** Stops s1 and s2, writes peers.json on s1, starts s1 and s2, waits for a leader. */
+  private static RecoveryPlan outagePlan() {
+    return new RecoveryPlan("r9", "dc1", "peers-json", "test", T0, List.of(
+        new Step.StopAgent("s1", T), new Step.StopAgent("s2", T),
+        new Step.WritePeersJson("s1", "/data/s1/raft/peers.json", "[]", T),
+        new Step.StartAgent("s1", T), new Step.StartAgent("s2", T), new Step.WaitForLeader(T)));
+  }
+
+  @Test
+  void aFailedStepPutsBackWhatThePlanChangedInReverseOrder() {
+    world.running.add("s2");
+    world.failing.add("s1:start");
+    RunResult result = runner().run(outagePlan(), 0);
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.failedStep()).contains(3);
+    // the failed start is not destructive; the write and the two stops are undone, last first
+    assertThat(world.calls).containsExactly("s1:stop", "s2:stop", "s1:write-file", "s1:start",
+        "s1:remove-file", "s2:start", "s1:start");
+    assertThat(result.reason()).contains("undone: remove /data/s1/raft/peers.json on s1, start agent s2")
+        .contains("UNDO FAILED").contains("start agent s1");
+    assertThat(world.files).doesNotContainKey("s1:/data/s1/raft/peers.json");
+    assertThat(world.running).containsExactly("s2");
+    assertThat(journal.read(AuditEvent.UndoStarted.class)).extracting(AuditEvent.UndoStarted::stepIndex)
+        .containsExactly(2, 1, 0);
+    assertThat(journal.read(AuditEvent.UndoFinished.class)).extracting(AuditEvent.UndoFinished::success)
+        .containsExactly(true, true, false);
+  }
+
+  @Test
+  void anOperatorCanOptOutOfTheUndo() {
+    ClusterConfig noUndo = cluster.withRecovery(cluster.recovery().withUndoOnFailure(false));
+    FakeWorld w = new FakeWorld(noUndo, clock, "s1", "s2");
+    w.failing.add("s1:start");
+    RunResult result = new PlanRunner(noUndo, w::executor, w.observer(), w.leaderRead(), journal,
+        new WatchdogMetrics(registry, clock), clock, clock::advance, Duration.ofSeconds(1)).run(outagePlan(), 0);
+    assertThat(result.reason()).contains("nothing undone (recovery.undo_on_failure is off)");
+    assertThat(w.calls).containsExactly("s1:stop", "s2:stop", "s1:write-file", "s1:start");
+  }
+
+  @Test
+  void aShutdownStopsBeforeTheNextStepAndUndoes() {
+    world.running.add("s2");
+    AtomicBoolean stopping = new AtomicBoolean();
+    world.onCall = call -> {
+      if (call.equals("s1:write-file")) {
+        stopping.set(true); // SIGTERM arrives while peers.json is being written
+      }
+    };
+    RunResult result = new PlanRunner(cluster, world::executor, world.observer(), world.leaderRead(), journal,
+        new WatchdogMetrics(registry, clock), clock, clock::advance, Duration.ofSeconds(1), stopping::get)
+        .run(outagePlan(), 0);
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.reason()).contains("interrupted by the watchdog's shutdown before step 4");
+    assertThat(world.calls).containsExactly("s1:stop", "s2:stop", "s1:write-file", "s1:remove-file", "s2:start",
+        "s1:start");
+    assertThat(world.running).containsExactlyInAnyOrder("s1", "s2");
   }
 }

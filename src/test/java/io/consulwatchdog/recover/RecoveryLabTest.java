@@ -18,8 +18,8 @@ import io.consulwatchdog.execute.AgentExecutor;
 import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.execute.LocalProcessExecutor;
 import io.consulwatchdog.lab.ConsulLabExtension;
-import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
+import io.consulwatchdog.lab.TestLabCluster;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.observe.TopologyStore;
@@ -70,7 +70,7 @@ class RecoveryLabTest {
         Duration.ofHours(1), Duration.ofSeconds(40), false);
   }
 
-  private ClusterReconciler watch(LabCluster lab, ClusterConfig cluster) {
+  private ClusterReconciler watch(TestLabCluster lab, ClusterConfig cluster) {
     return watch(cluster, this::executor);
   }
 
@@ -111,7 +111,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void restartDownServersHealsTwoOfThreeKilled(LabCluster lab) throws Exception {
+  void restartDownServersHealsTwoOfThreeKilled(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of("restart-down-servers")));
@@ -133,7 +133,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void peersJsonHealsTwoOfThreeReplacedKeepingEveryKey(LabCluster lab) throws Exception {
+  void peersJsonHealsTwoOfThreeReplacedKeepingEveryKey(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig before = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of()));
@@ -163,11 +163,11 @@ class RecoveryLabTest {
         .orElseThrow()))).isTrue();
     lab.awaitLeader(LEADER_TIMEOUT);
     Map<String, String> keys = lab.readKeys("kept");
-    assertThat(keys).hasSize(KEYS).containsEntry(LabCluster.keyName("kept", 99), "value-99");
+    assertThat(keys).hasSize(KEYS).containsEntry(TestLabCluster.keyName("kept", 99), "value-99");
   }
 
   @Test
-  void dryRunLeavesTheClusterStuck(LabCluster lab) throws Exception {
+  void dryRunLeavesTheClusterStuck(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.DRY_RUN, List.of("restart-down-servers")));
     ClusterReconciler w = watch(lab, cluster);
@@ -187,7 +187,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void killingTheLeaderRepeatedlyStartsNoRecovery(LabCluster lab) throws Exception {
+  void killingTheLeaderRepeatedlyStartsNoRecovery(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of("restart-down-servers")));
     ClusterReconciler w = watch(lab, cluster);
@@ -211,7 +211,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void bootstrapExpectIsRefusedOnConsul187(LabCluster lab) throws Exception {
+  void bootstrapExpectIsRefusedOnConsul187(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     ClusterConfig cluster = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of("bootstrap-expect")));
     ClusterReconciler w = watch(lab, cluster);
@@ -232,7 +232,7 @@ class RecoveryLabTest {
   }
 
   @Test
-  void aWatchdogKilledMidRecoveryNeverRunsADestructiveStepTwice(LabCluster lab) throws Exception {
+  void aWatchdogKilledMidRecoveryNeverRunsADestructiveStepTwice(TestLabCluster lab) throws Exception {
     lab.awaitLeader(LEADER_TIMEOUT);
     lab.putKeys("kept", KEYS);
     ClusterConfig before = lab.clusterConfig(recovery(RecoveryMode.AUTO, List.of()));
