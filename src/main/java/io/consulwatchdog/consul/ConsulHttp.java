@@ -88,7 +88,10 @@ public final class ConsulHttp implements AutoCloseable {
         .callTimeout(timeout)
         .connectTimeout(timeout)
         .readTimeout(timeout)
-        .retryOnConnectionFailure(false)
+        // A polling client (GETs only) keeps its connections between polls: a request on one the agent
+        // closed meanwhile (it died, or dropped an idle connection) is retried once on a new connection, so
+        // a dead agent is seen as refused, not as a broken stream.
+        .retryOnConnectionFailure(callThreads.isPresent())
         .followRedirects(false)
         .connectionPool(new ConnectionPool(parallelCalls, IDLE_CONNECTION_LIFE.toSeconds(), TimeUnit.SECONDS));
     callThreads.ifPresent(threads -> b.dispatcher(boundedDispatcher(threads, parallelCalls)));

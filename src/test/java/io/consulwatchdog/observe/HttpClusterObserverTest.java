@@ -130,6 +130,17 @@ class HttpClusterObserverTest {
   }
 
   @Test
+  void anAgentThatDiedSinceThePreviousPollIsRefusedNotAnErrorOnItsKeptConnections() throws IOException {
+    URI agent = serve(200, "{}", false);
+    ClusterConfig cluster = cluster(Duration.ofSeconds(2), agent);
+    try (HttpClusterObserver observer = new HttpClusterObserver(Clock.systemUTC())) {
+      assertThat(observer.observe(cluster).servers().get(0).reachability()).isNotEqualTo(Reachability.REFUSED);
+      servers.forEach(s -> s.stop(0)); // closes its connections and its port, like a killed agent
+      assertThat(observer.observe(cluster).servers().get(0).reachability()).isEqualTo(Reachability.REFUSED);
+    }
+  }
+
+  @Test
   void aClusterWhoseSettingsChangedIsPolledWithTheNewOnes() throws IOException {
     URI hanging = serve(200, "{}", true);
     try (HttpClusterObserver observer = new HttpClusterObserver(Clock.systemUTC())) {
