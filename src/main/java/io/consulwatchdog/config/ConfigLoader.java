@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
   /** The recovery strategies the watchdog knows, in their usual order. */
   public static final List<String> STRATEGIES = List.of("restart-down-servers", "peers-json", "bootstrap-expect");
 
@@ -268,11 +269,25 @@ public final class ConfigLoader {
     }
     Duration connect = e.duration("connect_timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
     List<String> sudo = List.of("sudo", "-n", "systemctl");
+    List<String> filePrefix = e.stringList("file_command_prefix", List.of("sudo", "-n"));
     return new SshExecutorConfig(host, port, user, identity, passphrase, knownHosts, tofu, connect,
         e.stringList("stop", concat(sudo, "stop", "consul")),
         e.stringList("start", concat(sudo, "start", "consul")),
         e.stringList("restart", concat(sudo, "restart", "consul")),
-        e.stringList("file_command_prefix", List.of("sudo", "-n")));
+        filePrefix, fileOwner(e, filePrefix));
+  }
+
+  /** The user file commands run as (`<prefix> -u <owner>`): consul by default, none with an empty prefix. */
+  private static String fileOwner(ConfigNode e, List<String> filePrefix) {
+    Optional<String> owner = e.optionalString("file_owner");
+    if (owner.isPresent() && filePrefix.isEmpty()) {
+      throw e.error(e.field("file_owner"), "needs a file_command_prefix such as [sudo, -n] to run the file"
+          + " commands as that user (with an empty prefix they run as the login user)", owner.get());
+    }
+    if (owner.isPresent() && !USER_NAME.matcher(owner.get()).matches()) {
+      throw e.error(e.field("file_owner"), "must be a user name such as consul", owner.get());
+    }
+    return filePrefix.isEmpty() ? "" : owner.orElse("consul");
   }
 
   private static List<String> concat(List<String> prefix, String... more) {

@@ -19,7 +19,9 @@ import java.util.Optional;
  * @param stop remote argv that stops the agent
  * @param start remote argv that starts the agent
  * @param restart remote argv that restarts the agent
- * @param fileCommandPrefix argv prefix for privileged file operations (e.g. ["sudo", "-n"]), may be empty
+ * @param fileCommandPrefix argv prefix for file operations (e.g. ["sudo", "-n"]), may be empty
+ * @param fileOwner user the file operations run as, through {@code <prefix> -u <fileOwner>} (the owner of
+ *     Consul's data dir, e.g. "consul"); "" when the prefix is empty: they then run as the login user
  */
 public record SshExecutorConfig(
     String host,
@@ -33,7 +35,8 @@ public record SshExecutorConfig(
     List<String> stop,
     List<String> start,
     List<String> restart,
-    List<String> fileCommandPrefix)
+    List<String> fileCommandPrefix,
+    String fileOwner)
     implements ExecutorConfig {
 
   public SshExecutorConfig {

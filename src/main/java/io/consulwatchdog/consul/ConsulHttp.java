@@ -130,6 +130,11 @@ public final class ConsulHttp implements AutoCloseable {
         .put(RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
   }
 
+  /** DELETEs a path and returns the answer; never throws. */
+  public EndpointResult delete(URI agent, String pathAndQuery) {
+    return execute(new Request.Builder().url(agent.toString() + pathAndQuery).delete(), null);
+  }
+
   /**
    * GETs one path without holding the caller's thread. The future completes with the answer or the
    * failure, never exceptionally, and at the latest when the timeout (null: the client's) has passed

@@ -1,107 +1,113 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
-import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
+import io.consulwatchdog.plan.AgentOperation.MoveDirectory;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.RemoveFile;
 import io.consulwatchdog.plan.AgentOperation.WriteFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
 
 /**
- * File operations on the watchdog's own host, shared by the local and the systemd executors.
+ * File operations on the watchdog's own host, shared by the local and the systemd executors. None of
+ * them follows a symbolic link: each works through a {@link LocalDirectory} held by descriptor.
  *
- * <p>WriteFile writes a temporary file next to the target, fsyncs it, sets the mode, gives it the
- * directory's owner and group when running as root (so that a consul-owned data dir gets a
- * consul-readable peers.json), renames it over the target atomically and fsyncs the directory.
- * BackupDirectory copies the tree (modes, times, symlinks as links) to a temporary sibling and renames it;
- * an existing target with identical content counts as done. Temporary names are fixed
- * ({@code .<name>.consul-watchdog-tmp}, {@code <target>.tmp}) so a retry cleans up after an interrupted try.
+ * <p>WriteFile refuses when the target or its directory is a link or the target a directory, creates a
+ * temporary file with a unique name exclusively (O_EXCL, O_NOFOLLOW) next to the target, writes and
+ * fsyncs it, sets its mode and (when running as root) the directory's owner and group without following
+ * links, renames it over the target atomically (renameat) and fsyncs the directory; on failure it removes
+ * its temporary file. ReadFile refuses a link. RemoveFile removes a file (a link itself, never its
+ * target), refuses a directory, and succeeds when the file is absent. MoveDirectory renames a real
+ * directory (never a link) to a name that does not exist yet, and succeeds when that was done already.
  */
 public final class LocalFiles {
   /** ReadFile refuses files larger than this. */
   static final long MAX_READ_BYTES = 1024 * 1024;
+  private static final String TEMPORARY_SUFFIX = ".consul-watchdog-tmp";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private LocalFiles() {}
 
-  /** The temporary file WriteFile uses next to the target. */
-  public static String temporaryFileFor(String path) {
-    Path p = Path.of(path);
-    return p.resolveSibling("." + p.getFileName() + ".consul-watchdog-tmp").toString();
+  /** A fresh random token for a temporary name: 16 lowercase hex digits. */
+  static String newToken() {
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
-  /** The temporary directory BackupDirectory copies into before renaming it to the target. */
-  public static String temporaryDirectoryFor(String target) {
-    return target + ".tmp";
+  /** The temporary file WriteFile uses next to the target: {@code .<name>.<token>.consul-watchdog-tmp}. */
+  public static String temporaryFileFor(String path, String token) {
+    Path p = Path.of(path);
+    return p.resolveSibling("." + p.getFileName() + "." + token + TEMPORARY_SUFFIX).toString();
   }
 
   /** Describes what {@link #write} does, for dry runs. */
   static String describeWrite(WriteFile op) {
-    return "write " + op.content().length + " bytes to " + temporaryFileFor(op.path()) + " (mode " + op.mode()
-        + ", fsync, owner and group of " + Path.of(op.path()).getParent() + " when root), then rename it to "
-        + op.path();
-  }
-
-  /** Describes what {@link #backup} does, for dry runs. */
-  static String describeBackup(BackupDirectory op) {
-    return "copy directory " + op.source() + " recursively (modes, times, symlinks kept) to "
-        + temporaryDirectoryFor(op.target()) + ", then rename it to " + op.target()
-        + " (an existing identical " + op.target() + " counts as done)";
+    Path dir = Path.of(op.path()).getParent();
+    return "write " + op.content().length + " bytes to a new " + temporaryFileFor(op.path(), "<random>")
+        + " (created exclusively, never through a link; mode " + op.mode() + ", fsync, owner and group of " + dir
+        + " when root), then rename it to " + op.path() + " (refused if " + op.path() + " or " + dir
+        + " is a symbolic link)";
   }
 
   /** Describes what {@link #read} does, for dry runs. */
   static String describeRead(ReadFile op) {
-    return "read " + op.path() + " as UTF-8 (at most " + MAX_READ_BYTES + " bytes)";
+    return "read " + op.path() + " as UTF-8 (at most " + MAX_READ_BYTES + " bytes; refused if it is a symbolic link)";
+  }
+
+  /** Describes what {@link #remove} does, for dry runs. */
+  static String describeRemove(RemoveFile op) {
+    return "remove " + op.path() + " if it is there (a directory is refused, a symbolic link is removed itself)";
+  }
+
+  /** Describes what {@link #move} does, for dry runs. */
+  static String describeMove(MoveDirectory op) {
+    return "rename directory " + op.source() + " to " + op.target() + " (refused if " + op.target()
+        + " exists or " + op.source() + " is a symbolic link; done already if " + op.source() + " is gone and "
+        + op.target() + " is there)";
   }
 
   /** Writes the file atomically with its mode; writing the same content again succeeds. */
   static ExecutionResult write(WriteFile op) {
+    return write(op, newToken());
+  }
+
+  /** {@link #write} with a given temporary-name token (tests plant links where the temporary file goes). */
+  static ExecutionResult write(WriteFile op, String token) {
     long started = System.nanoTime();
     try {
       FileMode mode = FileMode.parse(op.mode());
       Path target = absolute(op.path());
-      Path dir = target.getParent();
-      if (!Files.isDirectory(dir)) {
-        return ExecutionResult.failed("write-file " + target + ": directory " + dir + " does not exist",
+      Path dirPath = target.getParent();
+      if (!Files.exists(dirPath, LinkOption.NOFOLLOW_LINKS)) {
+        return ExecutionResult.failed("write-file " + target + ": directory " + dirPath + " does not exist",
             Timing.since(started));
       }
-      Path tmp = Path.of(temporaryFileFor(target.toString()));
-      Files.deleteIfExists(tmp);
-      try (FileChannel ch = FileChannel.open(tmp,
-          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(mode.permissions()))) {
-        ByteBuffer buf = ByteBuffer.wrap(op.content());
-        while (buf.hasRemaining()) {
-          ch.write(buf);
+      String name = target.getFileName().toString();
+      String temporary = Path.of(temporaryFileFor(target.toString(), token)).getFileName().toString();
+      try (LocalDirectory dir = LocalDirectory.open(dirPath)) {
+        refuseLinkOrDirectory(dir, name);
+        writeTemporary(dir, temporary, op.content(), mode);
+        try {
+          dir.rename(temporary, dir, name);
+        } catch (IOException e) {
+          deleteQuietly(dir, temporary, e);
+          throw e;
         }
-        ch.force(true);
+        dir.fsync();
       }
-      Files.setPosixFilePermissions(tmp, mode.permissions());
-      if (RunningAs.root()) {
-        PosixFileAttributes owner = Files.readAttributes(dir, PosixFileAttributes.class);
-        PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
-        view.setOwner(owner.owner());
-        view.setGroup(owner.group());
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      fsyncDirectory(dir);
       return ExecutionResult.ok("wrote " + op.content().length + " bytes to " + target + " mode " + mode.octal(),
           "", Timing.since(started));
     } catch (IOException | IllegalArgumentException | UncheckedIOException | UnsupportedOperationException e) {
@@ -109,52 +115,153 @@ public final class LocalFiles {
     }
   }
 
-  /** Reads a small UTF-8 file; its content becomes the result's stdout. */
+  private static void refuseLinkOrDirectory(LocalDirectory dir, String name) throws IOException {
+    Optional<PosixFileAttributes> existing = dir.attributes(name);
+    if (existing.isPresent() && existing.get().isSymbolicLink()) {
+      throw new LocalDirectory.Refused(dir.path().resolve(name) + " is a symbolic link (refused: the watchdog never"
+          + " writes through links)");
+    }
+    if (existing.isPresent() && existing.get().isDirectory()) {
+      throw new LocalDirectory.Refused(dir.path().resolve(name) + " is a directory");
+    }
+  }
+
+  /** Creates, fills, fsyncs and gives mode and owner to the temporary file; removes it when a step fails. */
+  private static void writeTemporary(LocalDirectory dir, String temporary, byte[] content, FileMode mode)
+      throws IOException {
+    try (FileChannel ch = dir.createNew(temporary, mode.permissions())) {
+      try {
+        ByteBuffer buf = ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+        dir.setPermissions(temporary, mode.permissions());
+        if (RunningAs.root()) {
+          PosixFileAttributes owner = dir.attributes();
+          dir.setOwner(temporary, owner.owner(), owner.group());
+        }
+      } catch (IOException | RuntimeException e) {
+        deleteQuietly(dir, temporary, e);
+        throw e;
+      }
+    }
+  }
+
+  /** Removes our temporary file after a failure; a failure to remove it is kept with the first one. */
+  private static void deleteQuietly(LocalDirectory dir, String temporary, Exception cause) {
+    try {
+      dir.delete(temporary);
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** Reads a small UTF-8 file, never through a link; its content becomes the result's stdout. */
   static ExecutionResult read(ReadFile op) {
     long started = System.nanoTime();
     try {
       Path path = absolute(op.path());
-      long size = Files.size(path);
-      if (size > MAX_READ_BYTES) {
-        return ExecutionResult.failed("read-file " + path + ": " + size + " bytes is more than the "
-            + MAX_READ_BYTES + " allowed", Timing.since(started));
+      String name = path.getFileName().toString();
+      try (LocalDirectory dir = LocalDirectory.open(path.getParent())) {
+        Optional<PosixFileAttributes> attributes = dir.attributes(name);
+        if (attributes.isEmpty()) {
+          throw new NoSuchFileException(path.toString());
+        }
+        if (attributes.get().isSymbolicLink()) {
+          throw new LocalDirectory.Refused(path + " is a symbolic link (refused: links are never followed)");
+        }
+        try (SeekableByteChannel ch = dir.openForReading(name)) {
+          long size = ch.size();
+          if (size > MAX_READ_BYTES) {
+            return ExecutionResult.failed("read-file " + path + ": " + size + " bytes is more than the "
+                + MAX_READ_BYTES + " allowed", Timing.since(started));
+          }
+          ByteBuffer buf = ByteBuffer.allocate((int) size);
+          while (buf.hasRemaining() && ch.read(buf) >= 0) {
+            // read until full or end of file
+          }
+          return ExecutionResult.ok(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8), "",
+              Timing.since(started));
+        }
       }
-      return ExecutionResult.ok(Files.readString(path, StandardCharsets.UTF_8), "", Timing.since(started));
-    } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
+    } catch (IOException | IllegalArgumentException | UncheckedIOException | UnsupportedOperationException e) {
       return ExecutionResult.failed("read-file " + op.path() + ": " + describe(e), Timing.since(started));
     }
   }
 
-  /** Copies the source tree to the target through a temporary sibling; an identical target is success. */
-  static ExecutionResult backup(BackupDirectory op) {
+  /** Removes one file (or link) if it is there; refuses a directory; an absent file is success. */
+  static ExecutionResult remove(RemoveFile op) {
     long started = System.nanoTime();
     try {
-      Path source = absolute(op.source());
-      Path target = absolute(op.target());
-      if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-        return ExecutionResult.failed("backup-directory: source " + source + " is not a directory",
+      Path path = absolute(op.path());
+      String name = path.getFileName().toString();
+      if (!Files.exists(path.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+        return ExecutionResult.ok("already absent: " + path + " (no directory " + path.getParent() + ")", "",
             Timing.since(started));
       }
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        if (sameTree(source, target)) {
-          return ExecutionResult.ok("backup already present: " + target, "", Timing.since(started));
+      try (LocalDirectory dir = LocalDirectory.open(path.getParent())) {
+        Optional<PosixFileAttributes> attributes = dir.attributes(name);
+        if (attributes.isEmpty()) {
+          return ExecutionResult.ok("already absent: " + path, "", Timing.since(started));
         }
-        return ExecutionResult.failed("backup-directory: target " + target + " exists with other content",
-            Timing.since(started));
+        if (attributes.get().isDirectory()) {
+          throw new LocalDirectory.Refused(path + " is a directory (remove-file removes files only)");
+        }
+        dir.delete(name);
+        dir.fsync();
+        return ExecutionResult.ok("removed " + path + (attributes.get().isSymbolicLink()
+            ? " (a symbolic link: the link itself, its target untouched)" : ""), "", Timing.since(started));
       }
-      Path tmp = Path.of(temporaryDirectoryFor(target.toString()));
-      deleteTree(tmp);
-      copyTree(source, tmp);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      fsyncDirectory(target.getParent());
-      return ExecutionResult.ok("copied " + source + " to " + target, "", Timing.since(started));
-    } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
-      return ExecutionResult.failed("backup-directory " + op.source() + " -> " + op.target() + ": " + describe(e),
-          Timing.since(started));
+    } catch (IOException | IllegalArgumentException | UncheckedIOException | UnsupportedOperationException e) {
+      return ExecutionResult.failed("remove-file " + op.path() + ": " + describe(e), Timing.since(started));
     }
   }
 
-  private static Path absolute(String path) {
+  /** Renames a directory to a new name on the same file system; repeatable once done. */
+  static ExecutionResult move(MoveDirectory op) {
+    long started = System.nanoTime();
+    String what = "move-directory " + op.source() + " -> " + op.target() + ": ";
+    try {
+      Path source = absolute(op.source());
+      Path target = absolute(op.target());
+      try (LocalDirectory from = LocalDirectory.open(source.getParent());
+          LocalDirectory to = LocalDirectory.open(target.getParent())) {
+        String sourceName = source.getFileName().toString();
+        String targetName = target.getFileName().toString();
+        Optional<PosixFileAttributes> src = from.attributes(sourceName);
+        Optional<PosixFileAttributes> dst = to.attributes(targetName);
+        if (src.isEmpty()) {
+          if (dst.isPresent() && dst.get().isDirectory()) {
+            return ExecutionResult.ok("already moved: " + source + " is gone and " + target + " is there", "",
+                Timing.since(started));
+          }
+          return ExecutionResult.failed(what + "source " + source + " does not exist", Timing.since(started));
+        }
+        if (src.get().isSymbolicLink()) {
+          throw new LocalDirectory.Refused("source " + source + " is a symbolic link (refused)");
+        }
+        if (!src.get().isDirectory()) {
+          throw new LocalDirectory.Refused("source " + source + " is not a directory");
+        }
+        if (dst.isPresent()) {
+          throw new LocalDirectory.Refused("target " + target + " exists");
+        }
+        from.rename(sourceName, to, targetName);
+        from.fsync();
+        to.fsync();
+        return ExecutionResult.ok("moved " + source + " to " + target, "", Timing.since(started));
+      }
+    } catch (AtomicMoveNotSupportedException e) {
+      return ExecutionResult.failed(what + "not on the same file system (a rename cannot move it)",
+          Timing.since(started));
+    } catch (IOException | IllegalArgumentException | UncheckedIOException | UnsupportedOperationException e) {
+      return ExecutionResult.failed(what + describe(e), Timing.since(started));
+    }
+  }
+
+  /** The path as an absolute, normalized path that is not the root; throws IllegalArgumentException otherwise. */
+  static Path absolute(String path) {
     Path p = Path.of(path);
     if (!p.isAbsolute() || p.getParent() == null) {
       throw new IllegalArgumentException("path must be absolute and not the root: " + path);
@@ -162,99 +269,8 @@ public final class LocalFiles {
     return p.normalize();
   }
 
-  private static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
-  private static void copyTree(Path source, Path target) throws IOException {
-    List<Path[]> directories = new ArrayList<>();
-    Files.walkFileTree(source, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Path to = target.resolve(source.relativize(dir).toString());
-        Files.createDirectory(to);
-        directories.add(new Path[] {dir, to});
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.copy(file, target.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-            LinkOption.NOFOLLOW_LINKS);
-        return FileVisitResult.CONTINUE;
-      }
-    });
-    // Directory modes and times last, deepest first, so that read-only directories can be filled first.
-    for (int i = directories.size() - 1; i >= 0; i--) {
-      Path from = directories.get(i)[0];
-      Path to = directories.get(i)[1];
-      PosixFileAttributes a = Files.readAttributes(from, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      Files.setPosixFilePermissions(to, a.permissions());
-      if (RunningAs.root()) {
-        PosixFileAttributeView view = Files.getFileAttributeView(to, PosixFileAttributeView.class);
-        view.setOwner(a.owner());
-        view.setGroup(a.group());
-      }
-      Files.getFileAttributeView(to, PosixFileAttributeView.class)
-          .setTimes(a.lastModifiedTime(), a.lastAccessTime(), null);
-    }
-  }
-
-  /** True when both trees hold the same paths, file types and file contents (like diff -r). */
-  static boolean sameTree(Path a, Path b) throws IOException {
-    if (!Files.isDirectory(b, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    List<String> left = relativePaths(a);
-    List<String> right = relativePaths(b);
-    if (!left.equals(right)) {
-      return false;
-    }
-    for (String rel : left) {
-      Path x = a.resolve(rel);
-      Path y = b.resolve(rel);
-      if (Files.isSymbolicLink(x) || Files.isSymbolicLink(y)) {
-        if (!(Files.isSymbolicLink(x) && Files.isSymbolicLink(y)
-            && Files.readSymbolicLink(x).equals(Files.readSymbolicLink(y)))) {
-          return false;
-        }
-      } else if (Files.isDirectory(x) != Files.isDirectory(y)) {
-        return false;
-      } else if (Files.isRegularFile(x) && Files.mismatch(x, y) != -1) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static List<String> relativePaths(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.map(p -> root.relativize(p).toString()).sorted().toList();
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
-  }
-
-  private static String describe(Exception e) {
+  /** An exception as one readable line: what went wrong and on which path. */
+  static String describe(Exception e) {
     String kind = e.getClass().getSimpleName();
     String detail = Timing.oneLine(e.getMessage());
     return switch (kind) {

@@ -1,13 +1,17 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.config.LocalExecutorConfig;
+import io.consulwatchdog.plan.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation.Restart;
+import io.consulwatchdog.plan.AgentOperation.Start;
+import io.consulwatchdog.plan.AgentOperation.Stop;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Controls an agent on the watchdog's own host by running the configured argv lists (never a shell);
- * file operations run in-process through {@link LocalFiles}.
+ * file operations run in-process through {@link LocalFiles}. CheckReady checks that each argv's program
+ * resolves to an executable file (through PATH like ProcessBuilder) and the file operations' directories.
  */
 public final class LocalProcessExecutor implements AgentExecutor {
   private final LocalExecutorConfig config;
@@ -37,6 +41,24 @@ public final class LocalProcessExecutor implements AgentExecutor {
                 timeout)
             : ProcessRunner.run(config.restart(), timeout);
       }
+
+      @Override
+      void checkAgent(Readiness readiness, List<AgentOperation> operations) {
+        LocalReadiness checks = new LocalReadiness(readiness);
+        String path = System.getenv("PATH");
+        for (AgentOperation op : operations) {
+          if (op instanceof Stop) {
+            checks.program("stop", config.stop(), path);
+          } else if (op instanceof Start) {
+            checks.program("start", config.start(), path);
+          } else if (op instanceof Restart && config.restart().isEmpty()) {
+            checks.program("restart (stop)", config.stop(), path);
+            checks.program("restart (start)", config.start(), path);
+          } else if (op instanceof Restart) {
+            checks.program("restart", config.restart(), path);
+          }
+        }
+      }
     }.visit(operation);
   }
 
@@ -58,6 +80,12 @@ public final class LocalProcessExecutor implements AgentExecutor {
         return config.restart().isEmpty()
             ? "run " + argv(config.stop()) + ", then " + argv(config.start())
             : "run " + argv(config.restart());
+      }
+
+      @Override
+      String agentChecks() {
+        return "the program of each stop/start/restart argv resolves to an executable file (PATH lookup, as"
+            + " ProcessBuilder does)";
       }
     }.visit(operation);
   }

@@ -1,6 +1,7 @@
 package io.consulwatchdog.execute;
 
 import io.consulwatchdog.plan.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation.CheckReady;
 import java.time.Duration;
 
 /** The executor of an agent the watchdog may observe but must never control: every run fails. */
@@ -14,8 +15,10 @@ public final class NoExecutor implements AgentExecutor {
 
   @Override
   public ExecutionResult run(AgentOperation operation, Duration timeout) {
-    return ExecutionResult.failed("no executor configured for " + agent + " (cannot " + operation.name() + ")",
-        Duration.ZERO);
+    String cannot = operation instanceof CheckReady check
+        ? "check-ready: not ready: no executor configured for " + agent + " (cannot " + Readiness.covered(check) + ")"
+        : "no executor configured for " + agent + " (cannot " + operation.name() + ")";
+    return ExecutionResult.failed(cannot, Duration.ZERO);
   }
 
   @Override

@@ -2,8 +2,11 @@ package io.consulwatchdog.execute;
 
 import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
+import io.consulwatchdog.plan.AgentOperation.CheckReady;
 import io.consulwatchdog.plan.AgentOperation.EditFile;
+import io.consulwatchdog.plan.AgentOperation.MoveDirectory;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.RemoveFile;
 import io.consulwatchdog.plan.AgentOperation.Restart;
 import io.consulwatchdog.plan.AgentOperation.Start;
 import io.consulwatchdog.plan.AgentOperation.Stop;
@@ -32,6 +35,15 @@ interface OperationVisitor<T> {
   /** Handles EditFile. */
   T edit(EditFile op);
 
+  /** Handles RemoveFile. */
+  T remove(RemoveFile op);
+
+  /** Handles MoveDirectory. */
+  T move(MoveDirectory op);
+
+  /** Handles CheckReady. */
+  T checkReady(CheckReady op);
+
   /** Calls the method matching the operation's kind. */
   default T visit(AgentOperation op) {
     if (op instanceof Stop) {
@@ -48,6 +60,12 @@ interface OperationVisitor<T> {
       return read(r);
     } else if (op instanceof EditFile e) {
       return edit(e);
+    } else if (op instanceof RemoveFile r) {
+      return remove(r);
+    } else if (op instanceof MoveDirectory m) {
+      return move(m);
+    } else if (op instanceof CheckReady c) {
+      return checkReady(c);
     }
     throw new IllegalArgumentException("unknown operation " + op);
   }

@@ -1,11 +1,14 @@
 package io.consulwatchdog.execute;
 
 import io.consulwatchdog.config.SshExecutorConfig;
-import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
-import io.consulwatchdog.plan.AgentOperation.EditFile;
-import io.consulwatchdog.plan.AgentOperation.ReadFile;
-import io.consulwatchdog.plan.AgentOperation.WriteFile;
 import io.consulwatchdog.plan.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
+import io.consulwatchdog.plan.AgentOperation.CheckReady;
+import io.consulwatchdog.plan.AgentOperation.EditFile;
+import io.consulwatchdog.plan.AgentOperation.MoveDirectory;
+import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.RemoveFile;
+import io.consulwatchdog.plan.AgentOperation.WriteFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,7 +24,8 @@ import org.apache.sshd.common.util.buffer.Buffer;
 
 /**
  * Controls an agent on another host over SSH: the configured argv lists run as one shell-quoted
- * command line each; file operations run as the fixed commands of {@link RemoteFileCommands}.
+ * command line each; file operations run as the fixed commands of {@link RemoteFileCommands}, as the
+ * configured file owner; CheckReady runs the one check line of {@link RemoteReadiness}.
  *
  * <p>Every command line is prefixed with {@link ProcessGroupMarker#PRINT} so that the remote process
  * group is known; on timeout that group gets SIGTERM, then SIGKILL, then the channel is closed.
@@ -36,9 +40,14 @@ public final class SshExecutor implements AgentExecutor {
 
   /** Creates an executor that opens its sessions through the shared pool. */
   public SshExecutor(SshExecutorConfig config, SshClientPool pool) {
+    this(config, pool, LocalFiles::newToken);
+  }
+
+  /** As above, with the tokens of temporary file names from the supplier (tests plant links there). */
+  SshExecutor(SshExecutorConfig config, SshClientPool pool, Supplier<String> temporaryNameTokens) {
     this.config = config;
     this.pool = pool;
-    this.files = new RemoteFileCommands(config.fileCommandPrefix());
+    this.files = new RemoteFileCommands(config.fileCommandPrefix(), config.fileOwner(), temporaryNameTokens);
   }
 
   @Override
@@ -63,17 +72,36 @@ public final class SshExecutor implements AgentExecutor {
 
       @Override
       public ExecutionResult backup(BackupDirectory op) {
-        return line(() -> files.backup(op.source(), op.target()), null, timeout);
+        return line(() -> files.backup(op.source(), op.target()).line(), null, timeout);
       }
 
       @Override
       public ExecutionResult write(WriteFile op) {
-        return line(() -> files.write(op.path(), op.mode()), op.content(), timeout);
+        return line(() -> files.write(op.path(), op.mode()).line(), op.content(), timeout);
+      }
+
+      @Override
+      public ExecutionResult remove(RemoveFile op) {
+        return line(() -> files.remove(op.path()).line(), null, timeout);
+      }
+
+      @Override
+      public ExecutionResult move(MoveDirectory op) {
+        return line(() -> files.move(op.source(), op.target()).line(), null, timeout);
+      }
+
+      @Override
+      public ExecutionResult checkReady(CheckReady op) {
+        ExecutionResult r = exec(new RemoteReadiness(config, files).line(op.operations()), null, timeout);
+        if (r.exitCode() == -1) {
+          return new ExecutionResult(false, -1, r.stdout(), r.stderr(), r.took(), "check-ready: " + r.error());
+        }
+        return Readiness.fromLines(r.stdout(), r.stderr(), r.took(), r.exitCode());
       }
 
       @Override
       public ExecutionResult read(ReadFile op) {
-        ExecutionResult r = line(() -> files.read(op.path()), null, timeout);
+        ExecutionResult r = line(() -> files.read(op.path()).line(), null, timeout);
         return r.success() && r.stdout().startsWith("[... ")
             ? ExecutionResult.failed("read-file " + op.path() + ": larger than " + OutputTail.LIMIT + " bytes",
                 r.took())
@@ -90,6 +118,8 @@ public final class SshExecutor implements AgentExecutor {
   @Override
   public String describe(AgentOperation operation) {
     String target = "ssh " + config.user() + "@" + config.host() + ":" + config.port() + ": ";
+    RemoteFileCommands described = new RemoteFileCommands(config.fileCommandPrefix(), config.fileOwner(),
+        () -> "<random>");
     return target + new OperationVisitor<String>() {
       @Override
       public String stop() {
@@ -110,17 +140,33 @@ public final class SshExecutor implements AgentExecutor {
 
       @Override
       public String backup(BackupDirectory op) {
-        return safely(() -> files.backup(op.source(), op.target()));
+        return safely(() -> files.backup(op.source(), op.target()).line());
       }
 
       @Override
       public String write(WriteFile op) {
-        return safely(() -> files.write(op.path(), op.mode())) + " (stdin: " + op.content().length + " bytes)";
+        return safely(() -> described.write(op.path(), op.mode()).line()) + " (stdin: " + op.content().length
+            + " bytes)";
       }
 
       @Override
       public String read(ReadFile op) {
-        return safely(() -> files.read(op.path()));
+        return safely(() -> files.read(op.path()).line());
+      }
+
+      @Override
+      public String remove(RemoveFile op) {
+        return safely(() -> files.remove(op.path()).line());
+      }
+
+      @Override
+      public String move(MoveDirectory op) {
+        return safely(() -> files.move(op.source(), op.target()).line());
+      }
+
+      @Override
+      public String checkReady(CheckReady op) {
+        return RemoteReadiness.describe(config, op);
       }
 
       @Override

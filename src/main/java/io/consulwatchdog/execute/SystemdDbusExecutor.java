@@ -2,10 +2,14 @@ package io.consulwatchdog.execute;
 
 import io.consulwatchdog.config.SystemdExecutorConfig;
 import io.consulwatchdog.plan.AgentOperation;
+import io.consulwatchdog.plan.AgentOperation.Restart;
+import io.consulwatchdog.plan.AgentOperation.Start;
+import io.consulwatchdog.plan.AgentOperation.Stop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +33,9 @@ import org.freedesktop.systemd1.UnitMasked;
  * RestartUnit(unit, "replace") on org.freedesktop.systemd1.Manager, then waits for the job's JobRemoved
  * signal and reads the unit's ActiveState. File operations run locally through {@link LocalFiles}.
  *
+ * <p>CheckReady checks that the bus answers and the unit exists (LoadUnit, LoadState=loaded, CanStart,
+ * CanStop); permission cannot be checked without acting: polkit decides when a job is queued.
+ *
  * <p>Each operation opens its own bus connection and closes it afterwards, so a restarted bus or
  * systemd never leaves a stale connection behind. A job still running at the timeout is left to systemd.
  */
@@ -37,6 +44,8 @@ public final class SystemdDbusExecutor implements AgentExecutor {
   private static final String SYSTEM_BUS = "unix:path=/run/dbus/system_bus_socket";
   private static final String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
   private static final String SERVICE_INTERFACE = "org.freedesktop.systemd1.Service";
+  private static final String NOT_CHECKABLE = "polkit or the D-Bus policy decides only when a job is queued, so"
+      + " whether this caller may do it cannot be checked without acting";
 
   private final SystemdExecutorConfig config;
   private final Map<String, String> environment;
@@ -90,6 +99,15 @@ public final class SystemdDbusExecutor implements AgentExecutor {
       public ExecutionResult restart() {
         return job("restart", (m, u) -> m.RestartUnit(u, MODE), timeout);
       }
+
+      @Override
+      void checkAgent(Readiness readiness, List<AgentOperation> operations) {
+        boolean stops = operations.stream().anyMatch(o -> o instanceof Stop || o instanceof Restart);
+        boolean starts = operations.stream().anyMatch(o -> o instanceof Start || o instanceof Restart);
+        if (stops || starts) {
+          checkUnit(readiness, stops, starts);
+        }
+      }
     }.visit(operation);
   }
 
@@ -111,8 +129,58 @@ public final class SystemdDbusExecutor implements AgentExecutor {
       public String restart() {
         return onBus + call("RestartUnit");
       }
+
+      @Override
+      String agentChecks() {
+        return "for stop/start/restart: the " + busName() + " is reachable, " + SystemdManager.BUS_NAME
+            + " LoadUnit(\"" + config.unit() + "\") has LoadState=loaded and CanStart/CanStop are true ("
+            + NOT_CHECKABLE + ")";
+      }
     }.visit(operation);
     return described.startsWith(onBus) ? described : "local: " + described;
+  }
+
+  /**
+   * CheckReady for the unit, changing nothing: the bus answers, LoadUnit finds the unit file (LoadUnit
+   * loads it into systemd's memory if it was not, like `systemctl status` does), and the unit may be
+   * started or stopped at all (CanStart, CanStop). Whether polkit allows this caller cannot be asked here.
+   */
+  private void checkUnit(Readiness readiness, boolean stops, boolean starts) {
+    String unit = config.unit();
+    String reachable = "the " + busName() + " is reachable";
+    DBusConnection connection;
+    try {
+      connection = connect();
+    } catch (DBusException | RuntimeException e) {
+      readiness.fail(reachable, SshClientPool.cause(e));
+      return;
+    }
+    readiness.pass(reachable);
+    String loaded = "unit " + unit + " exists (LoadUnit: LoadState=loaded)";
+    try (connection) {
+      SystemdManager manager = connection.getRemoteObject(SystemdManager.BUS_NAME, SystemdManager.OBJECT_PATH,
+          SystemdManager.class);
+      Properties props = connection.getRemoteObject(SystemdManager.BUS_NAME, manager.LoadUnit(unit).getPath(),
+          Properties.class);
+      String loadState = props.Get(UNIT_INTERFACE, "LoadState");
+      readiness.check(loaded, loadState.equals("loaded"), "LoadState=" + loadState
+          + (loadState.equals("not-found") ? " (no such unit file)" : ""));
+      if (loadState.equals("loaded")) {
+        if (starts) {
+          Boolean canStart = props.Get(UNIT_INTERFACE, "CanStart");
+          readiness.check("unit " + unit + " can be started (CanStart)", canStart, "CanStart=false");
+        }
+        if (stops) {
+          Boolean canStop = props.Get(UNIT_INTERFACE, "CanStop");
+          readiness.check("unit " + unit + " can be stopped (CanStop)", canStop, "CanStop=false");
+        }
+      }
+      readiness.cannotCheck("permission to start, stop or restart " + unit + ": " + NOT_CHECKABLE);
+    } catch (DBusExecutionException e) {
+      readiness.fail(loaded, dbusError("load", e));
+    } catch (Exception e) {
+      readiness.fail(loaded, "over D-Bus " + busName() + ": " + SshClientPool.cause(e));
+    }
   }
 
   private String call(String method) {

@@ -24,6 +24,9 @@ public interface SystemdManager extends DBusInterface {
   /** Queues a restart job for the unit and returns the job's object path. */
   DBusPath RestartUnit(String name, String mode);
 
+  /** Loads a unit (from its unit file, if not loaded yet) and returns its path; LoadState tells whether it exists. */
+  DBusPath LoadUnit(String name);
+
   /** Returns the object path of a loaded unit; fails with NoSuchUnit when it is not loaded. */
   DBusPath GetUnit(String name);
 

@@ -70,8 +70,8 @@ public final class ObservationParser {
         config.path("Server").asBoolean(false),
         raft.path("state").asText(""),
         number(raft.path("term")),
-        number(raft.path("last_log_index")),
-        number(raft.path("last_log_term")),
+        newestIndex(raft),
+        newestTerm(raft),
         raft.path("last_contact").asText(""),
         (int) number(raft.path("protocol_version")),
         raftAddress,
@@ -165,6 +165,21 @@ public final class ObservationParser {
       return Optional.empty();
     }
     return Optional.of(n);
+  }
+
+  /**
+   * The index of the server's newest raft entry, in its log or its snapshot: Stats.raft.last_log_index covers
+   * the log only, while raft compares max(log, snapshot) in elections (a freshly recovered server holds a
+   * snapshot and an empty log).
+   */
+  private static long newestIndex(JsonNode raft) {
+    return Math.max(number(raft.path("last_log_index")), number(raft.path("last_snapshot_index")));
+  }
+
+  /** The term of the newest raft entry, in the log or the snapshot (see {@link #newestIndex}). */
+  private static long newestTerm(JsonNode raft) {
+    return number(raft.path("last_snapshot_index")) > number(raft.path("last_log_index"))
+        ? number(raft.path("last_snapshot_term")) : number(raft.path("last_log_term"));
   }
 
   private static long number(JsonNode n) {

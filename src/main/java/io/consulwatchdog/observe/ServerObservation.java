@@ -19,8 +19,9 @@ import java.util.Optional;
  * @param isServer Config.Server
  * @param raftState Stats.raft.state (Leader, Follower, Candidate, Shutdown), empty if unknown
  * @param term Stats.raft.term, -1 if unknown
- * @param lastLogIndex Stats.raft.last_log_index, -1 if unknown
- * @param lastLogTerm Stats.raft.last_log_term, -1 if unknown
+ * @param lastLogIndex the index of the newest raft entry, log or snapshot (Stats.raft.last_log_index, or
+ *     last_snapshot_index when larger: what raft compares in elections), -1 if unknown
+ * @param lastLogTerm the term of that entry, -1 if unknown
  * @param lastContact Stats.raft.last_contact as reported: "never", "0" or a Go duration
  * @param raftProtocol Stats.raft.protocol_version, -1 if unknown
  * @param raftAddress this server's own raft address (advertise address:server port), empty if unknown

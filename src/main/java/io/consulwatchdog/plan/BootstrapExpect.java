@@ -9,10 +9,9 @@ import io.consulwatchdog.plan.Step.RestartAgent;
 import io.consulwatchdog.plan.Step.SetBootstrapExpect;
 import io.consulwatchdog.plan.Step.StartAgent;
 import io.consulwatchdog.plan.Step.StopAgent;
-import io.consulwatchdog.plan.Step.VerifyDataReadable;
+import io.consulwatchdog.plan.Step.VerifyWritable;
 import io.consulwatchdog.plan.Step.WaitForLeader;
 import io.consulwatchdog.plan.Step.WaitForServerUp;
-import io.consulwatchdog.plan.Step.WaitForVoters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,8 +91,7 @@ public final class BootstrapExpect implements Strategy {
       steps.add(new WaitForServerUp(n, settle));
     }
     steps.add(new WaitForLeader(settle));
-    steps.add(new WaitForVoters(expect, settle));
-    steps.add(new VerifyDataReadable(settle));
+    steps.add(new VerifyWritable(Step.VERIFY_KEY_PREFIX + r.recoveryId(), settle));
     return Attempt.plan(steps, "the seed's procedure for Consul < 0.7 (servers restarted in config order)");
   }
 

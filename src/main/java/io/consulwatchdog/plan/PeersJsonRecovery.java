@@ -12,12 +12,13 @@ import io.consulwatchdog.observe.KnownServer;
 import io.consulwatchdog.observe.Member;
 import io.consulwatchdog.observe.ServerObservation;
 import io.consulwatchdog.plan.Step.BackupRaftDir;
+import io.consulwatchdog.plan.Step.MoveDirectory;
 import io.consulwatchdog.plan.Step.StartAgent;
-import io.consulwatchdog.plan.Step.StopAgent;
-import io.consulwatchdog.plan.Step.VerifyDataReadable;
+import io.consulwatchdog.plan.Step.StartAgents;
+import io.consulwatchdog.plan.Step.StopAgents;
+import io.consulwatchdog.plan.Step.VerifyWritable;
 import io.consulwatchdog.plan.Step.WaitForLeader;
 import io.consulwatchdog.plan.Step.WaitForServerUp;
-import io.consulwatchdog.plan.Step.WaitForVoters;
 import io.consulwatchdog.plan.Step.WritePeersJson;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,42 +74,39 @@ public final class PeersJsonRecovery implements Strategy {
         return Attempt.refuse("server " + o.name() + " has executor \"none\": it cannot be stopped and started");
       }
     }
+    // Raft state = a log or a snapshot (lastLogIndex covers both); the most up-to-date wins: term, then index.
     List<ServerObservation> withState = live.stream().filter(o -> o.lastLogIndex() > 0)
         .sorted(Comparator.comparingLong(ServerObservation::lastLogTerm).reversed()
             .thenComparing(Comparator.comparingLong(ServerObservation::lastLogIndex).reversed()))
         .toList();
     if (withState.isEmpty()) {
-      return Attempt.refuse("no live server holds raft state (last_log_index > 0): nothing to recover from");
+      return Attempt.refuse("no live server holds raft state (a log or a snapshot): nothing to recover from");
     }
-    List<ServerObservation> empty = live.stream().filter(o -> o.lastLogIndex() <= 0).toList();
+    ServerObservation best = withState.get(0);
+    List<ServerObservation> others = live.stream().filter(o -> o != best).toList();
+    List<ServerObservation> movedAside = withState.subList(1, withState.size());
 
-    // With a single server holding raft state, the empty servers are listed as voters too: they have no
-    // configuration of their own, so they never campaign and can only vote, which makes the one server
-    // with data the only possible leader and gives the cluster all its voters at once (no wait for
-    // autopilot's promotion). With several servers holding state, empty voters could elect a less
-    // up-to-date one and truncate committed entries, so only the servers with state are listed.
-    boolean listEmpty = withState.size() == 1 && !empty.isEmpty()
-        && empty.stream().allMatch(o -> !o.nodeId().isBlank() && !o.raftAddress().isBlank());
-    List<ServerObservation> listed = new ArrayList<>(withState);
-    if (listEmpty) {
-      listed.addAll(empty);
-    }
     List<String> problems = new ArrayList<>();
+    Optional<String> foreign = foreignHistory(best, movedAside);
+    foreign.ifPresent(problems::add);
     List<Peer> keep = new ArrayList<>();
-    for (ServerObservation o : listed) {
+    List<ServerObservation> joinLater = new ArrayList<>();
+    for (ServerObservation o : live) {
       Optional<KnownServer> known = r.topology().flatMap(t -> t.byName(o.name()));
       String id = firstNonBlank(o.nodeId(), known.map(KnownServer::nodeId).orElse(""));
       String address = firstNonBlank(o.raftAddress(), known.map(KnownServer::raftAddress).orElse(""));
-      if (o.lastLogIndex() > 0 && configured.get(o.name()).dataDir().filter(d -> !d.isBlank()).isEmpty()) {
+      boolean needsDataDir = o == best || movedAside.contains(o);
+      if (needsDataDir && configured.get(o.name()).dataDir().filter(d -> !d.isBlank()).isEmpty()) {
         problems.add("server " + o.name() + " holds raft state but has no dataDir configured");
       }
-      if (id.isEmpty()) {
-        problems.add("the node ID of server " + o.name() + " is unknown (not observed, not in the known topology)");
+      if (o == best && (id.isEmpty() || address.isEmpty())) {
+        problems.add("the node ID or raft address of server " + o.name() + " is unknown (not observed, not in "
+            + "the known topology)");
+      } else if (id.isEmpty() || address.isEmpty()) {
+        joinLater.add(o); // not listed: it joins once the leader is elected
+      } else {
+        keep.add(new Peer(o.name(), id, address));
       }
-      if (address.isEmpty()) {
-        problems.add("the raft address of server " + o.name() + " is unknown");
-      }
-      keep.add(new Peer(o.name(), id, address));
     }
     int protocol = withState.stream().mapToInt(ServerObservation::raftProtocol).max().orElse(-1);
     if (protocol < 0) {
@@ -120,49 +118,71 @@ public final class PeersJsonRecovery implements Strategy {
     if (!problems.isEmpty()) {
       return Attempt.refuse(String.join("; ", problems));
     }
+    keep.sort(Comparator.comparing(p -> !p.name().equals(best.name())));
 
-    String content = content(keep, protocol);
     Duration settle = r.cluster().recovery().settleTimeout();
+    String bestDir = dataDir(configured, best);
     List<Step> steps = new ArrayList<>();
-    live.forEach(o -> steps.add(new StopAgent(o.name(), AGENT_TIMEOUT)));
-    for (ServerObservation o : withState) {
-      String dataDir = trimSlash(configured.get(o.name()).dataDir().orElseThrow());
-      steps.add(new BackupRaftDir(o.name(), dataDir + "/raft", dataDir + "/raft.backup-" + r.recoveryId(),
-          BACKUP_TIMEOUT));
+    steps.add(new StopAgents(live.stream().map(ServerObservation::name).toList(), AGENT_TIMEOUT));
+    steps.add(new BackupRaftDir(best.name(), bestDir + "/raft", bestDir + "/raft.backup-" + r.recoveryId(),
+        BACKUP_TIMEOUT));
+    for (ServerObservation o : movedAside) {
+      String dir = dataDir(configured, o);
+      steps.add(new MoveDirectory(o.name(), dir + "/raft", dir + "/raft.moved-" + r.recoveryId(), AGENT_TIMEOUT));
     }
-    for (ServerObservation o : withState) {
-      String dataDir = trimSlash(configured.get(o.name()).dataDir().orElseThrow());
-      steps.add(new WritePeersJson(o.name(), dataDir + "/raft/peers.json", content, AGENT_TIMEOUT));
+    steps.add(new WritePeersJson(best.name(), bestDir + "/raft/peers.json", content(keep, protocol), AGENT_TIMEOUT));
+    // The recovered server first, answering, so that no empty server with bootstrap_expect bootstraps a
+    // cluster of its own; then every other server at once.
+    steps.add(new StartAgent(best.name(), AGENT_TIMEOUT));
+    steps.add(new WaitForServerUp(best.name(), settle));
+    List<String> listedOthers = others.stream().filter(o -> !joinLater.contains(o)).map(ServerObservation::name)
+        .toList();
+    if (!listedOthers.isEmpty()) {
+      steps.add(new StartAgents(listedOthers, AGENT_TIMEOUT));
+      listedOthers.forEach(n -> steps.add(new WaitForServerUp(n, settle)));
     }
-    if (listEmpty) {
-      // the leader needs the empty servers' votes: start them all (their start-up overlaps), verify
-      // each one answers, then wait for the leader
-      listed.forEach(o -> steps.add(new StartAgent(o.name(), AGENT_TIMEOUT)));
-      listed.forEach(o -> steps.add(new WaitForServerUp(o.name(), settle)));
-      steps.add(new WaitForLeader(settle));
-    } else {
-      for (ServerObservation o : withState) {
-        steps.add(new StartAgent(o.name(), AGENT_TIMEOUT));
-        steps.add(new WaitForServerUp(o.name(), settle));
-      }
-      steps.add(new WaitForLeader(settle));
-      for (ServerObservation o : empty) {
-        steps.add(new StartAgent(o.name(), AGENT_TIMEOUT));
-        steps.add(new WaitForServerUp(o.name(), settle));
-      }
+    steps.add(new WaitForLeader(settle));
+    if (!joinLater.isEmpty()) {
+      steps.add(new StartAgents(joinLater.stream().map(ServerObservation::name).toList(), AGENT_TIMEOUT));
+      joinLater.forEach(o -> steps.add(new WaitForServerUp(o.name(), settle)));
     }
-    steps.add(new WaitForVoters(live.size(), settle));
-    steps.add(new VerifyDataReadable(settle));
-    List<String> leftOut = r.cluster().servers().stream().map(ServerConfig::name)
+    steps.add(new VerifyWritable(Step.VERIFY_KEY_PREFIX + r.recoveryId(), settle));
+    List<String> notAnswering = r.cluster().servers().stream().map(ServerConfig::name)
         .filter(n -> live.stream().noneMatch(o -> o.name().equals(n))).toList();
-    String note = "keep " + String.join(", ", keep.stream().map(Peer::name).toList())
-        + " (most up-to-date first: " + withState.get(0).name() + " term " + withState.get(0).lastLogTerm()
-        + " index " + withState.get(0).lastLogIndex() + ")"
-        + (empty.isEmpty() ? "" : listEmpty
-            ? "; empty servers listed as voters (they cannot campaign, only vote)"
-            : "; empty servers join afterwards: " + String.join(", ", empty.stream().map(ServerObservation::name).toList()))
-        + (leftOut.isEmpty() ? "" : "; not answering, left out: " + String.join(", ", leftOut));
+    String note = "keep " + best.name() + " (the most up-to-date: term " + best.lastLogTerm() + " index "
+        + best.lastLogIndex() + ") and list " + String.join(", ", listedOthers.isEmpty() ? List.of("no other server")
+            : listedOthers) + " as voters: they start empty, cannot campaign, vote for " + best.name()
+        + " and take its log"
+        + (movedAside.isEmpty() ? "" : "; the raft state of " + String.join(", ", movedAside.stream()
+            .map(o -> o.name() + " (term " + o.lastLogTerm() + " index " + o.lastLogIndex() + ")").toList())
+            + " is moved aside to raft.moved-" + r.recoveryId() + ": less up-to-date, so any entry only it holds "
+            + "was never committed")
+        + (joinLater.isEmpty() ? "" : "; node ID unknown, they join after the election: "
+            + String.join(", ", joinLater.stream().map(ServerObservation::name).toList()))
+        + (notAnswering.isEmpty() ? "" : "; not answering, left out: " + String.join(", ", notAnswering));
     return Attempt.plan(steps, note, leftOut(r));
+  }
+
+  /**
+   * Why the survivors with raft state may not share one raft history (their configurations do not name each
+   * other: an earlier self-bootstrap or a diverged recovery), if a configuration read says so.
+   */
+  private static Optional<String> foreignHistory(ServerObservation best, List<ServerObservation> others) {
+    for (ServerObservation o : others) {
+      boolean bestNamesIt = best.raftConfiguration().map(c -> c.stream().anyMatch(v -> v.id().equalsIgnoreCase(
+          o.nodeId()))).orElse(true);
+      boolean itNamesBest = o.raftConfiguration().map(c -> c.stream().anyMatch(v -> v.id().equalsIgnoreCase(
+          best.nodeId()))).orElse(true);
+      if (!bestNamesIt || !itNamesBest) {
+        return Optional.of("servers " + best.name() + " and " + o.name() + " both hold raft state but their "
+            + "configurations do not name each other: they may come from different raft histories");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String dataDir(Map<String, ServerConfig> configured, ServerObservation o) {
+    return trimSlash(configured.get(o.name()).dataDir().orElseThrow());
   }
 
   /**

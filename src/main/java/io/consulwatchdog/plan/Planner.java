@@ -68,10 +68,12 @@ public final class Planner {
     }
     Map<String, List<AgentOperation>> byAgent = new LinkedHashMap<>();
     for (Step step : steps) {
-      if (step instanceof Step.AgentStep a) {
-        byAgent.computeIfAbsent(a.server(), n -> new ArrayList<>()).add(a.operation());
-        step.undo().filter(Step.AgentStep.class::isInstance).map(u -> ((Step.AgentStep) u).operation())
-            .ifPresent(byAgent.get(a.server())::add);
+      List<Step> withUndo = new ArrayList<>(List.of(step));
+      step.undo().ifPresent(withUndo::add);
+      for (Step s : withUndo) {
+        List<Step.AgentStep> parts = s instanceof Step.AgentStep a ? List.of(a)
+            : s instanceof Step.MultiAgentStep m ? m.parts() : List.of();
+        parts.forEach(a -> byAgent.computeIfAbsent(a.server(), n -> new ArrayList<>()).add(a.operation()));
       }
     }
     List<Step> out = new ArrayList<>();

@@ -25,6 +25,10 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Step.VerifyDataReadable.class, name = "verify-data-readable"),
     @JsonSubTypes.Type(value = Step.RestartClient.class, name = "restart-client"),
     @JsonSubTypes.Type(value = Step.RemoveFile.class, name = "remove-file"),
+    @JsonSubTypes.Type(value = Step.StopAgents.class, name = "stop-agents"),
+    @JsonSubTypes.Type(value = Step.StartAgents.class, name = "start-agents"),
+    @JsonSubTypes.Type(value = Step.MoveDirectory.class, name = "move-directory"),
+    @JsonSubTypes.Type(value = Step.VerifyWritable.class, name = "verify-writable"),
     @JsonSubTypes.Type(value = Step.Preflight.class, name = "preflight")
 })
 public sealed interface Step {
@@ -76,6 +80,16 @@ public sealed interface Step {
      */
     @JsonIgnore
     AgentOperation operation();
+  }
+
+  /**
+   * A step carried out on several agents at once: each part runs through its agent's executor, all
+   * together; the step succeeds when every part does.
+   */
+  sealed interface MultiAgentStep extends Step {
+    /** One agent step per agent, in the order they are described. */
+    @JsonIgnore
+    List<AgentStep> parts();
   }
 
   /** File mode of peers.json and edited agent config files. */
@@ -356,4 +370,109 @@ public sealed interface Step {
           .distinct().toList()) + " (reachable, authorized, paths present, room for backups); changes nothing";
     }
   }
+
+  /**
+   * Stops several server agents at once, without a graceful leave: they are all going down anyway, and none
+   * of them is a leader (there is none), so stopping them together is as safe as one after another.
+   */
+  @Kind("stop-agents")
+  record StopAgents(List<String> servers, Duration timeout) implements MultiAgentStep {
+    public StopAgents {
+      servers = List.copyOf(servers);
+    }
+
+    @Override
+    public List<AgentStep> parts() {
+      return servers.stream().<AgentStep>map(s -> new StopAgent(s, timeout)).toList();
+    }
+
+    @Override
+    public Optional<Step> undo() {
+      return Optional.of(new StartAgents(servers, timeout));
+    }
+
+    @Override
+    public boolean destructive() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "stop agents " + String.join(", ", servers) + " together (no graceful leave)";
+    }
+  }
+
+  /** Starts several agents at once; starting one that runs already is harmless. */
+  @Kind("start-agents")
+  record StartAgents(List<String> servers, Duration timeout) implements MultiAgentStep {
+    public StartAgents {
+      servers = List.copyOf(servers);
+    }
+
+    @Override
+    public List<AgentStep> parts() {
+      return servers.stream().<AgentStep>map(s -> new StartAgent(s, timeout)).toList();
+    }
+
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "start agents " + String.join(", ", servers) + " together";
+    }
+  }
+
+  /**
+   * Renames a directory on a stopped server (moves a less up-to-date server's raft state aside so that it
+   * starts empty and takes the recovered leader's log); moving it back is the undo.
+   */
+  @Kind("move-directory")
+  record MoveDirectory(String server, String source, String target, Duration timeout) implements AgentStep {
+    @Override
+    public AgentOperation operation() {
+      return new AgentOperation.MoveDirectory(source, target);
+    }
+
+    @Override
+    public Optional<Step> undo() {
+      return Optional.of(new MoveDirectory(server, target, source, timeout));
+    }
+
+    @Override
+    public boolean destructive() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "move " + source + " on " + server + " aside to " + target;
+    }
+  }
+
+  /**
+   * Proves the cluster serves consistent writes again: writes a key under the watchdog's own prefix through
+   * the servers, reads it back with ?consistent, deletes it (a consistent read alone when the token may not
+   * write there).
+   *
+   * @param key the key, under {@link #VERIFY_KEY_PREFIX}
+   */
+  @Kind("verify-writable")
+  record VerifyWritable(String key, Duration timeout) implements Step {
+    @Override
+    public boolean destructive() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return "verify within " + timeout.toSeconds() + "s that a consistent write and read of " + key
+          + " succeed through the leader";
+    }
+  }
+
+  /** The KV prefix of the keys the verification writes (the ACL policy grants key_prefix write on it). */
+  String VERIFY_KEY_PREFIX = "consul-watchdog/verify/";
 }

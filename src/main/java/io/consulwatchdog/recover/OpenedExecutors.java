@@ -3,9 +3,9 @@ package io.consulwatchdog.recover;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.execute.AgentExecutor;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -17,7 +17,7 @@ final class OpenedExecutors implements AutoCloseable {
 
   private final ClusterConfig cluster;
   private final Function<ServerConfig, AgentExecutor> factory;
-  private final Map<String, AgentExecutor> opened = new LinkedHashMap<>();
+  private final Map<String, AgentExecutor> opened = new ConcurrentHashMap<>();
 
   OpenedExecutors(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> factory) {
     this.cluster = cluster;

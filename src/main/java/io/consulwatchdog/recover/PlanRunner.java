@@ -16,6 +16,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -41,6 +47,12 @@ public final class PlanRunner {
   private final Sleeper sleeper;
   private final Duration pollInterval;
   private final BooleanSupplier stopping;
+  /** Threads that run the parts of a multi-agent step together (a few agents at most, idle threads end). */
+  private static final ExecutorService PARTS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "recovery-part");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * A runner for one cluster.
@@ -166,8 +178,8 @@ public final class PlanRunner {
     List<String> lines = new ArrayList<>(plan.render().lines().toList());
     try (OpenedExecutors opened = new OpenedExecutors(cluster, executors)) {
       for (int i = 0; i < plan.steps().size(); i++) {
-        if (plan.steps().get(i) instanceof Step.AgentStep agentStep) {
-          int number = i + 1;
+        int number = i + 1;
+        for (Step.AgentStep agentStep : agentSteps(plan.steps().get(i))) {
           lines.add(opened.of(agentStep.server())
               .map(e -> String.format("  %2d. via: %s", number, e.describe(agentStep.operation())))
               .orElse(String.format("  %2d. via: unknown agent %s", number, agentStep.server())));
@@ -182,6 +194,9 @@ public final class PlanRunner {
     try {
       if (step instanceof Step.AgentStep a) {
         return runAgentStep(a, opened);
+      }
+      if (step instanceof Step.MultiAgentStep m) {
+        return runTogether(m, opened);
       }
       if (step instanceof Step.WaitForServerUp w) {
         return poll(w.timeout(), () -> observer.observe(cluster),
@@ -201,11 +216,55 @@ public final class PlanRunner {
         return poll(v.timeout(), () -> leaderRead.read(cluster),
             r -> r.ok() ? Optional.of(r.detail()) : Optional.empty());
       }
+      if (step instanceof Step.VerifyWritable v) {
+        return poll(v.timeout(), () -> leaderRead.writeAndRead(cluster, v.key()),
+            r -> r.ok() ? Optional.of(r.detail()) : Optional.empty());
+      }
       return ExecutionResult.failed("unknown step kind " + step.kind(), Duration.ZERO);
     } catch (RuntimeException e) {
       log.error("step {} threw", step.describe(), e);
       return ExecutionResult.failed("internal error: " + e, Duration.between(start, clock.instant()));
     }
+  }
+
+  /** The agent steps a step consists of: itself, the parts of a multi-agent step, or none. */
+  static List<Step.AgentStep> agentSteps(Step step) {
+    if (step instanceof Step.AgentStep a) {
+      return List.of(a);
+    }
+    if (step instanceof Step.MultiAgentStep m) {
+      return m.parts();
+    }
+    return List.of();
+  }
+
+  /** Runs each part on its own thread, all together; succeeds when every part succeeded. */
+  private ExecutionResult runTogether(Step.MultiAgentStep step, OpenedExecutors opened) {
+    Instant start = clock.instant();
+    List<Step.AgentStep> parts = step.parts();
+    parts.forEach(p -> opened.of(p.server())); // open them here: OpenedExecutors is not thread-safe
+    List<CompletableFuture<ExecutionResult>> running = parts.stream()
+        .map(p -> CompletableFuture.supplyAsync(() -> runAgentStep(p, opened), PARTS)).toList();
+    List<String> failures = new ArrayList<>();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < parts.size(); i++) {
+      ExecutionResult r;
+      try {
+        r = running.get(i).get(parts.get(i).timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        r = ExecutionResult.failed("interrupted", Duration.ZERO);
+      } catch (ExecutionException | TimeoutException e) {
+        r = ExecutionResult.failed(e.toString(), Duration.ZERO);
+      }
+      out.append(parts.get(i).server()).append(": ").append(r.success() ? "ok" : oneLine(r)).append('\n');
+      if (!r.success()) {
+        failures.add(parts.get(i).describe() + ": " + oneLine(r));
+      }
+    }
+    Duration took = Duration.between(start, clock.instant());
+    return failures.isEmpty() ? ExecutionResult.ok(out.toString(), "", took)
+        : ExecutionResult.failed(String.join("; ", failures), took);
   }
 
   private ExecutionResult runAgentStep(Step.AgentStep step, OpenedExecutors opened) {

@@ -228,6 +228,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sshFileCommandsRunAsTheFileOwnerConsulByDefault() throws IOException {
+    Path key = dir.resolve("id");
+    Files.writeString(key, "k");
+    String yaml = MINIMAL.replace("http_address: http://127.0.0.1:8500",
+        "http_address: http://127.0.0.1:8500\n        executor: {type: ssh, user: w, identity_file: " + key
+            + ", trust_on_first_use: true}");
+    SshExecutorConfig byDefault = (SshExecutorConfig) load(yaml).clusters().get(0).servers().get(0).executor();
+    assertThat(byDefault.fileCommandPrefix()).containsExactly("sudo", "-n");
+    assertThat(byDefault.fileOwner()).isEqualTo("consul");
+    SshExecutorConfig other = (SshExecutorConfig) load(yaml.replace("}", ", file_owner: consul_data}"))
+        .clusters().get(0).servers().get(0).executor();
+    assertThat(other.fileOwner()).isEqualTo("consul_data");
+    SshExecutorConfig loginUser = (SshExecutorConfig) load(yaml.replace("}", ", file_command_prefix: []}"))
+        .clusters().get(0).servers().get(0).executor();
+    assertThat(loginUser.fileOwner()).isEmpty();
+    assertThatThrownBy(() -> load(yaml.replace("}", ", file_command_prefix: [], file_owner: consul}")))
+        .hasMessageContaining("executor.file_owner: needs a file_command_prefix such as [sudo, -n]")
+        .hasMessageContaining("consul");
+    assertThatThrownBy(() -> load(yaml.replace("}", ", file_owner: 'root; rm'}")))
+        .hasMessageContaining("executor.file_owner: must be a user name such as consul").hasMessageContaining("root; rm");
+  }
+
+  @Test
   void shippedExampleIsValidOnceItsFilesExist() throws IOException {
     String example = Files.readString(Path.of("config/consul-watchdog.example.yml"));
     Path token = dir.resolve("token");

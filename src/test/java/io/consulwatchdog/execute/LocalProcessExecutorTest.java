@@ -155,7 +155,7 @@ class LocalProcessExecutorTest {
     assertThat(again.success()).as(again.error()).isTrue();
     assertThat(Files.readAllBytes(target)).isEqualTo(content);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
-    assertThat(dir.resolve(".peers.json.consul-watchdog-tmp")).doesNotExist();
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("peers.json");
     assertThat(ex.run(new ReadFile(target.toString()), TIMEOUT).stdout()).isEqualTo("[{\"id\":\"a\"}]\n");
 
     ExecutionResult replaced = ex.run(new WriteFile(target.toString(), "new".getBytes(StandardCharsets.UTF_8),
@@ -177,16 +177,6 @@ class LocalProcessExecutorTest {
     assertThat(r.success()).as(r.error()).isTrue();
     assertThat(Files.getAttribute(data.resolve("peers.json"), "unix:uid")).isEqualTo(65534);
     assertThat(Files.getAttribute(data.resolve("peers.json"), "unix:gid")).isEqualTo(65534);
-  }
-
-  @Test
-  void writeFileOverALeftoverTemporaryFileSucceeds() throws Exception {
-    Path target = dir.resolve("peers.json");
-    Files.writeString(dir.resolve(".peers.json.consul-watchdog-tmp"), "half-written junk from a crash");
-    ExecutionResult r = LocalFiles.write(new WriteFile(target.toString(), "ok".getBytes(StandardCharsets.UTF_8),
-        "0644"));
-    assertThat(r.success()).isTrue();
-    assertThat(Files.readString(target)).isEqualTo("ok");
   }
 
   @Test
@@ -221,8 +211,8 @@ class LocalProcessExecutorTest {
     Path target = dir.resolve("raft.backup-r1");
     BackupDirectory op = new BackupDirectory(raft.toString(), target.toString());
 
-    ExecutionResult first = LocalFiles.backup(op);
-    ExecutionResult again = LocalFiles.backup(op);
+    ExecutionResult first = LocalBackup.backup(op);
+    ExecutionResult again = LocalBackup.backup(op);
 
     assertThat(first.success()).as(first.error()).isTrue();
     assertThat(again.success()).as(again.error()).isTrue();
@@ -244,13 +234,13 @@ class LocalProcessExecutorTest {
     Path other = dir.resolve("other");
     Files.createDirectories(other);
     Files.writeString(other.resolve("raft.db"), "different");
-    ExecutionResult refused = LocalFiles.backup(new BackupDirectory(raft.toString(), other.toString()));
+    ExecutionResult refused = LocalBackup.backup(new BackupDirectory(raft.toString(), other.toString()));
     assertThat(refused.success()).isFalse();
     assertThat(refused.error()).isEqualTo("backup-directory: target " + other + " exists with other content");
 
     Path leftover = dir.resolve("raft.backup-r2.tmp");
     Files.createDirectories(leftover.resolve("junk"));
-    ExecutionResult r = LocalFiles.backup(new BackupDirectory(raft.toString(), dir.resolve("raft.backup-r2").toString()));
+    ExecutionResult r = LocalBackup.backup(new BackupDirectory(raft.toString(), dir.resolve("raft.backup-r2").toString()));
     assertThat(r.success()).as(r.error()).isTrue();
     assertThat(dir.resolve("raft.backup-r2/junk")).doesNotExist();
     assertThat(leftover).doesNotExist();
@@ -281,8 +271,10 @@ class LocalProcessExecutorTest {
     var ex = executor(List.of("systemctl", "stop", "consul"), List.of("systemctl", "start", "consul"), List.of());
     assertThat(ex.describe(new Stop())).isEqualTo("local: run 'systemctl' 'stop' 'consul'");
     assertThat(ex.describe(new WriteFile("/opt/consul/raft/peers.json", new byte[12], "0640")))
-        .isEqualTo("local: write 12 bytes to /opt/consul/raft/.peers.json.consul-watchdog-tmp (mode 0640, fsync,"
-            + " owner and group of /opt/consul/raft when root), then rename it to /opt/consul/raft/peers.json");
+        .isEqualTo("local: write 12 bytes to a new /opt/consul/raft/.peers.json.<random>.consul-watchdog-tmp"
+            + " (created exclusively, never through a link; mode 0640, fsync, owner and group of /opt/consul/raft"
+            + " when root), then rename it to /opt/consul/raft/peers.json (refused if /opt/consul/raft/peers.json"
+            + " or /opt/consul/raft is a symbolic link)");
     assertThat(ex.describe(new BackupDirectory("/opt/consul/raft", "/opt/consul/raft.backup-r1")))
         .contains("/opt/consul/raft.backup-r1.tmp");
   }

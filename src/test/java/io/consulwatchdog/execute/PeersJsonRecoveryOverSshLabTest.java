@@ -79,15 +79,17 @@ class PeersJsonRecoveryOverSshLabTest {
           s -> AgentExecutors.create(s, resources));
       String survivorCtl = "'" + lab.server(survivor).ctlScript() + "'";
       String peers = lab.server(survivor).dataDir() + "/raft/peers.json";
-      String tmp = lab.server(survivor).dataDir() + "/raft/.peers.json.consul-watchdog-tmp";
+      String tmp = lab.server(survivor).dataDir() + "/raft/.peers.json.<random>.consul-watchdog-tmp";
       assertThat(described).contains(
           String.format("  %2d. via: %s%s 'stop'", stepNumber(plan, Step.StopAgent.class, survivor), via, survivorCtl),
           String.format("  %2d. via: %s%s 'start'", stepNumber(plan, Step.StartAgent.class, survivor), via,
               survivorCtl),
-          String.format("  %2d. via: %s'install' '-m' '0644' '-T' '/dev/null' '%s' && 'chown' '--reference=%s' '--' "
-              + "'%s' && 'dd' 'of=%s' 'conv=fsync' 'status=none' && 'mv' '-f' '-T' '--' '%s' '%s' (stdin: %d bytes)",
-              stepNumber(plan, Step.WritePeersJson.class, survivor), via, tmp,
-              lab.server(survivor).dataDir() + "/raft", tmp, tmp, tmp, peers, peersJsonBytes(plan)));
+          String.format("  %2d. via: %sumask 0133 && if ! 'test' '!' '-L' '%s'; then echo 'write-file %s: refused:"
+              + " %s is a symbolic link (or the check was not allowed)' >&2; exit 1; fi && 'dd' 'if=/dev/null' 'of=%s'"
+              + " 'oflag=nofollow' 'conv=excl' 'status=none' && { 'dd' 'of=%s' 'oflag=nofollow' 'conv=fsync'"
+              + " 'status=none' && 'mv' '-f' '-T' '--' '%s' '%s' || { 'rm' '-f' '--' '%s'; exit 1; }; } (stdin: %d"
+              + " bytes)", stepNumber(plan, Step.WritePeersJson.class, survivor), via, peers, peers, peers, tmp, tmp,
+              tmp, peers, tmp, peersJsonBytes(plan)));
       described.forEach(line -> System.out.println("e2e ssh: " + line));
     }
   }

@@ -122,9 +122,11 @@ class PeersJsonRecoveryOverSystemdLabTest {
               survivorUnit, then),
           String.format("  %2d. via: %sStartUnit(\"%s%s", stepNumber(plan, Step.StartAgent.class, survivor), onBus,
               survivorUnit, then),
-          String.format("  %2d. via: local: write %d bytes to %s/.peers.json.consul-watchdog-tmp (mode 0644, fsync, "
-              + "owner and group of %s when root), then rename it to %s/peers.json",
-              stepNumber(plan, Step.WritePeersJson.class, survivor), peersJsonBytes(plan), raft, raft, raft));
+          String.format("  %2d. via: local: write %d bytes to a new %s/.peers.json.<random>.consul-watchdog-tmp"
+              + " (created exclusively, never through a link; mode 0644, fsync, owner and group of %s when root),"
+              + " then rename it to %s/peers.json (refused if %s/peers.json or %s is a symbolic link)",
+              stepNumber(plan, Step.WritePeersJson.class, survivor), peersJsonBytes(plan), raft, raft, raft, raft,
+              raft));
       described.forEach(line -> System.out.println("e2e systemd: " + line));
     }
   }

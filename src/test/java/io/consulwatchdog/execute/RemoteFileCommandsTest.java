@@ -8,23 +8,51 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RemoteFileCommandsTest {
-  private final RemoteFileCommands sudo = new RemoteFileCommands(List.of("sudo", "-n"));
+  private static final String SUDO = "'sudo' '-n' '-u' 'consul' ";
+  private static final String TMP = "/opt/consul/raft/.peers.json.0123456789abcdef.consul-watchdog-tmp";
+  private final RemoteFileCommands sudo = new RemoteFileCommands(List.of("sudo", "-n"), "consul",
+      () -> "0123456789abcdef");
 
   @Test
-  void fileCommandsAreTheFixedArgvListedInSudoers() {
-    assertThat(sudo.read("/etc/consul.d/consul.hcl")).isEqualTo("'sudo' '-n' 'cat' '--' '/etc/consul.d/consul.hcl'");
-    assertThat(sudo.write("/opt/consul/raft/peers.json", "640")).isEqualTo(
-        "'sudo' '-n' 'install' '-m' '0640' '-T' '/dev/null' '/opt/consul/raft/.peers.json.consul-watchdog-tmp' && "
-            + "'sudo' '-n' 'chown' '--reference=/opt/consul/raft' '--' '/opt/consul/raft/.peers.json.consul-watchdog-tmp'"
-            + " && 'sudo' '-n' 'dd' 'of=/opt/consul/raft/.peers.json.consul-watchdog-tmp' 'conv=fsync' 'status=none' && "
-            + "'sudo' '-n' 'mv' '-f' '-T' '--' '/opt/consul/raft/.peers.json.consul-watchdog-tmp' "
-            + "'/opt/consul/raft/peers.json'");
-    assertThat(sudo.backup("/opt/consul/raft", "/opt/consul/raft.backup-r1")).endsWith(
-        "'sudo' '-n' 'rm' '-rf' '--' '/opt/consul/raft.backup-r1.tmp' && "
-            + "'sudo' '-n' 'cp' '-a' '--' '/opt/consul/raft' '/opt/consul/raft.backup-r1.tmp' && "
-            + "'sudo' '-n' 'mv' '-T' '--' '/opt/consul/raft.backup-r1.tmp' '/opt/consul/raft.backup-r1'")
-        .startsWith("'sudo' '-n' 'diff' '-r' '-q' '--no-dereference' '--' '/opt/consul/raft' "
+  void fileCommandsAreTheFixedArgvListedInSudoersRunAsTheFileOwner() {
+    assertThat(sudo.read("/etc/consul.d/consul.hcl").line())
+        .isEqualTo(SUDO + "'cat' '--' '/etc/consul.d/consul.hcl'");
+    assertThat(sudo.write("/opt/consul/raft/peers.json", "640").line()).isEqualTo(
+        "umask 0137 && if ! " + SUDO + "'test' '!' '-L' '/opt/consul/raft/peers.json'; then echo 'write-file"
+            + " /opt/consul/raft/peers.json: refused: /opt/consul/raft/peers.json is a symbolic link (or the check"
+            + " was not allowed)' >&2; exit 1; fi && "
+            + SUDO + "'dd' 'if=/dev/null' 'of=" + TMP + "' 'oflag=nofollow' 'conv=excl' 'status=none' && { "
+            + SUDO + "'dd' 'of=" + TMP + "' 'oflag=nofollow' 'conv=fsync' 'status=none' && "
+            + SUDO + "'mv' '-f' '-T' '--' '" + TMP + "' '/opt/consul/raft/peers.json' || { "
+            + SUDO + "'rm' '-f' '--' '" + TMP + "'; exit 1; }; }");
+    assertThat(sudo.write("/opt/consul/raft/peers.json", "640").ownerCommands()).containsExactly(
+        List.of("test", "!", "-L", "/opt/consul/raft/peers.json"),
+        List.of("dd", "if=/dev/null", "of=" + TMP, "oflag=nofollow", "conv=excl", "status=none"),
+        List.of("dd", "of=" + TMP, "oflag=nofollow", "conv=fsync", "status=none"),
+        List.of("mv", "-f", "-T", "--", TMP, "/opt/consul/raft/peers.json"),
+        List.of("rm", "-f", "--", TMP));
+    assertThat(sudo.remove("/opt/consul/raft/peers.json").line()).isEqualTo(
+        SUDO + "'rm' '-f' '--' '/opt/consul/raft/peers.json' && echo 'removed /opt/consul/raft/peers.json (if it"
+            + " was there)'");
+    assertThat(sudo.backup("/opt/consul/raft", "/opt/consul/raft.backup-r1").line()).endsWith(
+        SUDO + "'rm' '-rf' '--' '/opt/consul/raft.backup-r1.tmp' && "
+            + SUDO + "'cp' '-a' '--' '/opt/consul/raft' '/opt/consul/raft.backup-r1.tmp' && "
+            + SUDO + "'mv' '-T' '--' '/opt/consul/raft.backup-r1.tmp' '/opt/consul/raft.backup-r1'")
+        .contains(SUDO + "'diff' '-r' '-q' '--no-dereference' '--' '/opt/consul/raft' "
             + "'/opt/consul/raft.backup-r1' >/dev/null 2>&1; ");
+    assertThat(sudo.move("/opt/consul/raft", "/opt/consul/raft.moved-r1").ownerCommands()).containsExactly(
+        List.of("test", "-d", "/opt/consul/raft"), List.of("test", "!", "-L", "/opt/consul/raft"),
+        List.of("test", "!", "-e", "/opt/consul/raft.moved-r1"),
+        List.of("mv", "-T", "--", "/opt/consul/raft", "/opt/consul/raft.moved-r1"),
+        List.of("test", "!", "-e", "/opt/consul/raft"), List.of("test", "-d", "/opt/consul/raft.moved-r1"),
+        List.of("test", "!", "-L", "/opt/consul/raft.moved-r1"));
+  }
+
+  @Test
+  void withoutAPrefixTheCommandsRunAsTheLoginUser() {
+    RemoteFileCommands plain = new RemoteFileCommands(List.of(), "", () -> "0123456789abcdef");
+    assertThat(plain.read("/opt/consul/raft/peers.json").line()).isEqualTo("'cat' '--' '/opt/consul/raft/peers.json'");
+    assertThat(plain.ownerPrefix()).isEmpty();
   }
 
   @Test
@@ -32,7 +60,12 @@ class RemoteFileCommandsTest {
     assertThatThrownBy(() -> sudo.read("consul.hcl")).hasMessageContaining("absolute");
     assertThatThrownBy(() -> sudo.read("/opt/consul/../../etc/shadow")).hasMessageContaining("normalized");
     assertThatThrownBy(() -> sudo.backup("/", "/x")).hasMessageContaining("not the root");
+    assertThatThrownBy(() -> sudo.move("/opt/consul/raft", "raft.moved")).hasMessageContaining("absolute");
+    assertThatThrownBy(() -> sudo.remove("/")).hasMessageContaining("not the root");
     assertThatThrownBy(() -> sudo.write("/opt/consul/raft/peers.json", "4755")).hasMessageContaining("mode");
+    assertThatThrownBy(() -> sudo.write("/opt/consul/raft/peers.json", "0664"))
+        .hasMessage("mode 0664 cannot be set over ssh: the file is created under a umask (sudo adds 0022) and never"
+            + " chmod-ed; use a mode within 0644, e.g. 0640");
   }
 
   @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.consulwatchdog.plan.AgentOperation.BackupDirectory;
+import io.consulwatchdog.plan.AgentOperation.MoveDirectory;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
+import io.consulwatchdog.plan.AgentOperation.RemoveFile;
 import io.consulwatchdog.plan.AgentOperation.Restart;
 import io.consulwatchdog.plan.AgentOperation.Start;
 import io.consulwatchdog.plan.AgentOperation.Stop;
@@ -16,8 +18,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +37,17 @@ class SshExecutorLabTest {
 
   @TempDir Path dir;
 
+  @BeforeEach
+  void letNobodyIn() throws Exception {
+    SshdLab.openToFileOwner(dir);
+  }
+
+  static void chownToNobody(Path... paths) throws Exception {
+    for (Path p : paths) {
+      LabProcesses.run(List.of("chown", "-h", "65534:65534", p.toString()), Duration.ofSeconds(5));
+    }
+  }
+
   @BeforeAll
   static void startSshd() throws Exception {
     sshd = SshdLab.start(labDir);
@@ -41,15 +56,7 @@ class SshExecutorLabTest {
 
   @AfterAll
   static void stopSshd() throws Exception {
-    try {
-      if (pool != null) {
-        pool.close();
-      }
-    } finally {
-      if (sshd != null) {
-        sshd.close();
-      }
-    }
+    SshdLab.close(pool, sshd);
   }
 
   private static SshExecutor executor(List<String> stop) {
@@ -164,8 +171,8 @@ class SshExecutorLabTest {
   void writesFilesAtomicallyWithModeAndOwnerThroughSudoAndReadsThemBack() throws Exception {
     Path data = dir.resolve("raft");
     Files.createDirectories(data);
-    // the directory belongs to another user (as consul's data dir does): the file must get that owner
-    LabProcesses.run(List.of("chown", "65534:65534", data.toString()), Duration.ofSeconds(5));
+    // the directory belongs to another user (as consul's data dir does): the file is written as that user
+    chownToNobody(data);
     SshExecutor ex = executor("id_ed25519", TRUE, List.of("sudo", "-n"));
     Path target = data.resolve("peers.json");
     byte[] content = "[{\"id\":\"1\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false}]\n"
@@ -180,15 +187,20 @@ class SshExecutorLabTest {
     assertThat(Files.readAllBytes(target)).isEqualTo(content);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
     assertThat(Files.getAttribute(target, "unix:uid")).isEqualTo(65534);
-    assertThat(data.resolve(".peers.json.consul-watchdog-tmp")).doesNotExist();
+    try (Stream<Path> files = Files.list(data)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("peers.json");
+    }
     ExecutionResult read = ex.run(new ReadFile(target.toString()), TIMEOUT);
     assertThat(read.stdout()).isEqualTo(new String(content, StandardCharsets.UTF_8));
+    String tmp = data + "/.peers.json.<random>.consul-watchdog-tmp";
+    String nobody = "'sudo' '-n' '-u' 'nobody' ";
     assertThat(ex.describe(op)).isEqualTo("ssh " + System.getProperty("user.name") + "@127.0.0.1:" + sshd.port + ": "
-        + "'sudo' '-n' 'install' '-m' '0640' '-T' '/dev/null' '" + data + "/.peers.json.consul-watchdog-tmp' && "
-        + "'sudo' '-n' 'chown' '--reference=" + data + "' '--' '" + data + "/.peers.json.consul-watchdog-tmp' && "
-        + "'sudo' '-n' 'dd' 'of=" + data + "/.peers.json.consul-watchdog-tmp' 'conv=fsync' 'status=none' && "
-        + "'sudo' '-n' 'mv' '-f' '-T' '--' '" + data + "/.peers.json.consul-watchdog-tmp' '" + target + "'"
-        + " (stdin: " + content.length + " bytes)");
+        + "umask 0137 && if ! " + nobody + "'test' '!' '-L' '" + target + "'; then echo 'write-file " + target
+        + ": refused: " + target + " is a symbolic link (or the check was not allowed)' >&2; exit 1; fi && "
+        + nobody + "'dd' 'if=/dev/null' 'of=" + tmp + "' 'oflag=nofollow' 'conv=excl' 'status=none' && { "
+        + nobody + "'dd' 'of=" + tmp + "' 'oflag=nofollow' 'conv=fsync' 'status=none' && "
+        + nobody + "'mv' '-f' '-T' '--' '" + tmp + "' '" + target + "' || { "
+        + nobody + "'rm' '-f' '--' '" + tmp + "'; exit 1; }; } (stdin: " + content.length + " bytes)");
 
     ExecutionResult missingDir = ex.run(new WriteFile(dir.resolve("nope/peers.json").toString(), content, "0640"),
         TIMEOUT);
@@ -196,6 +208,92 @@ class SshExecutorLabTest {
     assertThat(missingDir.error()).contains("remote command exited with status 1").contains("nope");
     ExecutionResult missingFile = ex.run(new ReadFile(dir.resolve("nope.hcl").toString()), TIMEOUT);
     assertThat(missingFile.error()).contains("No such file or directory");
+  }
+
+  private SshExecutor asNobody(String temporaryNameToken) {
+    return new SshExecutor(sshd.config("id_ed25519", sshd.knownHosts, false, TRUE, TRUE, List.of(),
+        List.of("sudo", "-n")), pool, () -> temporaryNameToken);
+  }
+
+  @Test
+  void aLinkPlantedAtTheTargetOrTheTemporaryNameIsRefusedAndItsTargetUntouched() throws Exception {
+    // the victim is writable by the file owner, so only the refusal to follow links protects it
+    Path victim = dir.resolve("victim");
+    Files.writeString(victim, "precious");
+    Path data = Files.createDirectories(dir.resolve("raft"));
+    Path target = data.resolve("peers.json");
+    Files.createSymbolicLink(target, victim);
+    Path other = Files.createDirectories(dir.resolve("raft2"));
+    Path planted = other.resolve(".peers.json.0123456789abcdef.consul-watchdog-tmp");
+    Files.createSymbolicLink(planted, victim);
+    chownToNobody(victim, data, target, other, planted);
+    SshExecutor ex = asNobody("0123456789abcdef");
+    byte[] content = "[]".getBytes(StandardCharsets.UTF_8);
+
+    ExecutionResult atTarget = ex.run(new WriteFile(target.toString(), content, "0644"), TIMEOUT);
+    ExecutionResult atTemporary = ex.run(new WriteFile(other.resolve("peers.json").toString(), content, "0644"),
+        TIMEOUT);
+
+    assertThat(atTarget.success()).isFalse();
+    assertThat(atTarget.error()).endsWith("remote command exited with status 1: write-file " + target + ": refused: "
+        + target + " is a symbolic link (or the check was not allowed)");
+    assertThat(atTemporary.success()).isFalse();
+    assertThat(atTemporary.error()).endsWith("dd: failed to open '" + planted + "': File exists");
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+    assertThat(Files.readSymbolicLink(target)).isEqualTo(victim);
+    assertThat(Files.readSymbolicLink(planted)).isEqualTo(victim);
+    assertThat(other.resolve("peers.json")).doesNotExist();
+  }
+
+  @Test
+  void removesAFileAsTheOwnerRepeatablyAndRefusesADirectory() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("raft"));
+    Path peers = data.resolve("peers.json");
+    Files.writeString(peers, "[]");
+    chownToNobody(data, peers);
+    SshExecutor ex = asNobody("0123456789abcdef");
+
+    ExecutionResult removed = ex.run(new RemoveFile(peers.toString()), TIMEOUT);
+    ExecutionResult again = ex.run(new RemoveFile(peers.toString()), TIMEOUT);
+    ExecutionResult directory = ex.run(new RemoveFile(data.toString()), TIMEOUT);
+
+    assertThat(removed.success()).as(removed.error()).isTrue();
+    assertThat(peers).doesNotExist();
+    assertThat(again.success()).as(again.error()).isTrue();
+    assertThat(directory.success()).isFalse();
+    assertThat(directory.error()).contains("Is a directory");
+    assertThat(data).isDirectory();
+  }
+
+  @Test
+  void movesADirectoryAsideAndBackRepeatablyAndRefusesAnExistingTarget() throws Exception {
+    Path raft = Files.createDirectories(dir.resolve("raft"));
+    Files.writeString(raft.resolve("raft.db"), "db");
+    chownToNobody(raft, raft.resolve("raft.db"));
+    Path moved = dir.resolve("raft.moved-r1");
+    SshExecutor ex = asNobody("0123456789abcdef");
+    // the parent is the owner's, as Consul's data dir is consul's
+    chownToNobody(dir);
+    try {
+      ExecutionResult aside = ex.run(new MoveDirectory(raft.toString(), moved.toString()), TIMEOUT);
+      ExecutionResult again = ex.run(new MoveDirectory(raft.toString(), moved.toString()), TIMEOUT);
+      Files.createDirectories(raft);
+      ExecutionResult taken = ex.run(new MoveDirectory(moved.toString(), raft.toString()), TIMEOUT);
+      Files.delete(raft);
+      ExecutionResult back = ex.run(new MoveDirectory(moved.toString(), raft.toString()), TIMEOUT);
+
+      assertThat(aside.success()).as(aside.error()).isTrue();
+      assertThat(aside.stdout()).isEqualTo("moved " + raft + " to " + moved + "\n");
+      assertThat(again.success()).as(again.error()).isTrue();
+      assertThat(again.stdout()).isEqualTo("already moved: " + raft + " is gone and " + moved + " is there\n");
+      assertThat(taken.success()).isFalse();
+      assertThat(taken.error()).endsWith("move-directory: refused: target " + raft + " exists");
+      assertThat(back.success()).as(back.error()).isTrue();
+      assertThat(Files.readString(raft.resolve("raft.db"))).isEqualTo("db");
+      assertThat(moved).doesNotExist();
+    } finally {
+      LabProcesses.run(List.of("chown", "0:0", dir.toString()), Duration.ofSeconds(5));
+    }
   }
 
   @Test

@@ -5,7 +5,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +19,8 @@ import java.util.Optional;
 final class SshdLab implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   static final String PASSPHRASE = "correct horse battery staple";
+  /** The user file commands run as behind a prefix: nobody (uid 65534) stands in for consul. */
+  static final String FILE_OWNER = "nobody";
 
   final Path dir;
   final int port;
@@ -24,7 +28,7 @@ final class SshdLab implements AutoCloseable {
   final String hostKeyFingerprint;
   private Process sshd;
 
-  private SshdLab(Path dir, int port) throws IOException, InterruptedException {
+  private SshdLab(Path dir, int port, List<String> moreUsers) throws IOException, InterruptedException {
     this.dir = dir;
     this.port = port;
     keygen("host_ed25519", "ed25519", "");
@@ -53,7 +57,7 @@ final class SshdLab implements AutoCloseable {
         "KbdInteractiveAuthentication no",
         "PubkeyAuthentication yes",
         "PermitRootLogin prohibit-password",
-        "AllowUsers " + System.getProperty("user.name"),
+        "AllowUsers " + String.join(" ", allowed(moreUsers)),
         "MaxSessions 30",
         "LogLevel VERBOSE",
         ""));
@@ -61,8 +65,20 @@ final class SshdLab implements AutoCloseable {
 
   /** Generates keys and starts sshd; the caller closes it in a finally block or try-with-resources. */
   static SshdLab start(Path dir) throws IOException, InterruptedException {
+    return start(dir, List.of());
+  }
+
+  /**
+   * As {@link #start(Path)}, letting the given users log in too with the same keys (the public keys then
+   * become readable by everyone: sshd reads them as the user logging in).
+   */
+  static SshdLab start(Path dir, List<String> moreUsers) throws IOException, InterruptedException {
     Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
-    SshdLab lab = new SshdLab(dir, LabProcesses.freePort());
+    SshdLab lab = new SshdLab(dir, LabProcesses.freePort(), moreUsers);
+    if (!moreUsers.isEmpty()) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+      Files.setPosixFilePermissions(dir.resolve("authorized_keys"), PosixFilePermissions.fromString("rw-r--r--"));
+    }
     try {
       lab.startSshd();
       return lab;
@@ -70,6 +86,12 @@ final class SshdLab implements AutoCloseable {
       lab.close();
       throw e;
     }
+  }
+
+  private static List<String> allowed(List<String> moreUsers) {
+    List<String> users = new ArrayList<>(List.of(System.getProperty("user.name")));
+    users.addAll(moreUsers);
+    return users;
   }
 
   /** Starts sshd again on the same port and keys (after {@link #stopSshd}). */
@@ -95,18 +117,46 @@ final class SshdLab implements AutoCloseable {
     LabProcesses.awaitPort("127.0.0.1", port, false, Duration.ofSeconds(5));
   }
 
-  /** An SSH executor config for this sshd with the given key, known_hosts and commands. */
+  /**
+   * An SSH executor config for this sshd with the given key, known_hosts and commands; file commands
+   * behind a prefix run as {@value #FILE_OWNER} (as they run as consul in production).
+   */
   SshExecutorConfig config(String keyName, Path knownHostsFile, boolean tofu, List<String> stop, List<String> start,
       List<String> restart, List<String> prefix) {
+    return config(System.getProperty("user.name"), keyName, knownHostsFile, tofu, stop, start, restart, prefix,
+        prefix.isEmpty() ? "" : FILE_OWNER);
+  }
+
+  /** An SSH executor config for this sshd logging in as the given user, with the given file owner. */
+  SshExecutorConfig config(String user, String keyName, Path knownHostsFile, boolean tofu, List<String> stop,
+      List<String> start, List<String> restart, List<String> prefix, String fileOwner) {
     Optional<Path> passphrase = keyName.equals("id_encrypted") ? Optional.of(dir.resolve("passphrase"))
         : Optional.empty();
-    return new SshExecutorConfig("127.0.0.1", port, System.getProperty("user.name"), dir.resolve(keyName), passphrase,
-        knownHostsFile, tofu, Duration.ofSeconds(10), stop, start, restart, prefix);
+    return new SshExecutorConfig("127.0.0.1", port, user, dir.resolve(keyName), passphrase, knownHostsFile, tofu,
+        Duration.ofSeconds(10), stop, start, restart, prefix, fileOwner);
   }
 
   private void keygen(String name, String type, String passphrase) throws IOException, InterruptedException {
     LabProcesses.run(List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name + "@lab", "-f",
         dir.resolve(name).toString()), Duration.ofSeconds(30));
+  }
+
+  /** Lets the file owner ({@value #FILE_OWNER}) reach into a test's directory, as consul reaches its data dir. */
+  static void openToFileOwner(Path dir) throws IOException {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** Closes the client pool, then stops sshd, even when closing the pool fails; either may be null. */
+  static void close(SshClientPool pool, SshdLab sshd) throws InterruptedException {
+    try {
+      if (pool != null) {
+        pool.close();
+      }
+    } finally {
+      if (sshd != null) {
+        sshd.close();
+      }
+    }
   }
 
   @Override

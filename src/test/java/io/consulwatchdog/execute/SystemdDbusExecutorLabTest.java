@@ -1,10 +1,10 @@
 package io.consulwatchdog.execute;
 
-import io.consulwatchdog.plan.AgentOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.consulwatchdog.config.SystemdExecutorConfig;
+import io.consulwatchdog.plan.AgentOperation.CheckReady;
 import io.consulwatchdog.plan.AgentOperation.ReadFile;
 import io.consulwatchdog.plan.AgentOperation.Restart;
 import io.consulwatchdog.plan.AgentOperation.Start;
@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -158,6 +159,46 @@ class SystemdDbusExecutorLabTest {
         + lab.busAddress + "): org.freedesktop.systemd1 /org/freedesktop/systemd1 "
         + "org.freedesktop.systemd1.Manager.RestartUnit(\"" + CONSUL_UNIT + "\", \"replace\"), wait for its "
         + "JobRemoved signal, then read org.freedesktop.systemd1.Unit.ActiveState of " + CONSUL_UNIT);
+  }
+
+  @Test
+  void checkReadyFindsAnExistingUnitChangingNothing() throws Exception {
+    String stateBefore = lab.systemctl("show", "-p", "ActiveState", "--value", FAILING_UNIT).strip();
+    Path peers = dir.resolve("peers.json");
+
+    ExecutionResult r = executor(FAILING_UNIT).run(new CheckReady(List.of(new Stop(), new Start(),
+        new WriteFile(peers.toString(), new byte[2], "0644"))), TIMEOUT);
+
+    assertThat(r.success()).as(r.error() + "\n" + r.stderr()).isTrue();
+    assertThat(r.stdout().lines()).containsExactly(
+        "ok: the address bus " + lab.busAddress + " is reachable",
+        "ok: unit " + FAILING_UNIT + " exists (LoadUnit: LoadState=loaded)",
+        "ok: unit " + FAILING_UNIT + " can be started (CanStart)",
+        "ok: unit " + FAILING_UNIT + " can be stopped (CanStop)",
+        "ok: write-file " + peers + ": " + dir + " is a directory, no symbolic link",
+        "ok: write-file " + peers + ": " + dir + " is writable by this process",
+        "ok: write-file " + peers + ": " + peers + " is no symbolic link or directory",
+        "not checked: permission to start, stop or restart " + FAILING_UNIT + ": polkit or the D-Bus policy decides"
+            + " only when a job is queued, so whether this caller may do it cannot be checked without acting");
+    assertThat(lab.systemctl("show", "-p", "ActiveState", "--value", FAILING_UNIT).strip()).isEqualTo(stateBefore);
+    assertThat(peers).doesNotExist();
+    assertThat(executor(FAILING_UNIT).describe(new CheckReady(List.of(new Start())))).contains("LoadUnit(\""
+        + FAILING_UNIT + "\") has LoadState=loaded").contains("cannot be checked without acting");
+  }
+
+  @Test
+  void checkReadyNamesAMissingUnitAndAnUnreachableBus() {
+    ExecutionResult missing = executor(MISSING_UNIT).run(new CheckReady(List.of(new Restart())), TIMEOUT);
+    assertThat(missing.success()).isFalse();
+    assertThat(missing.error()).isEqualTo("check-ready: 1 of 2 checks failed: unit " + MISSING_UNIT
+        + " exists (LoadUnit: LoadState=loaded): LoadState=not-found (no such unit file)");
+
+    String nowhere = "unix:path=" + dir.resolve("no-bus-here");
+    ExecutionResult unreachable = new SystemdDbusExecutor(new SystemdExecutorConfig(CONSUL_UNIT, "address",
+        Optional.of(nowhere))).run(new CheckReady(List.of(new Start())), TIMEOUT);
+    assertThat(unreachable.success()).isFalse();
+    assertThat(unreachable.error()).startsWith("check-ready: 1 of 1 checks failed: the address bus " + nowhere
+        + " is reachable: ").doesNotContain("\n");
   }
 
   @Test

@@ -95,7 +95,7 @@ class WatchdogMetricsTest {
       assertThat(scrape.value("consul_watchdog_recovery_steps_total",
           Map.of("cluster", "dc1", "step", step, "result", "failed"))).as(step).contains(0.0);
     }
-    assertThat(scrape.named("consul_watchdog_recovery_steps_total")).hasSize(2 * 13);
+    assertThat(scrape.named("consul_watchdog_recovery_steps_total")).hasSize(2 * StepKinds.all().size());
     assertThat(scrape.value("consul_watchdog_recovery_blocked", Map.of("cluster", "dc1", "reason", "node_name_mismatch")))
         .contains(0.0);
     assertThat(scrape.value("consul_watchdog_poll_duration_seconds_count", Map.of("cluster", "dc1"))).contains(0.0);

@@ -22,19 +22,25 @@ import io.consulwatchdog.diagnose.VoterStatus;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.KnownServer;
 import io.consulwatchdog.observe.KnownTopology;
+import io.consulwatchdog.observe.RaftServer;
 import io.consulwatchdog.observe.ServerObservation;
 import io.consulwatchdog.plan.Step.BackupRaftDir;
+import io.consulwatchdog.plan.Step.MoveDirectory;
 import io.consulwatchdog.plan.Step.RestartClient;
 import io.consulwatchdog.plan.Step.SetBootstrapExpect;
 import io.consulwatchdog.plan.Step.StartAgent;
+import io.consulwatchdog.plan.Step.StartAgents;
 import io.consulwatchdog.plan.Step.StopAgent;
+import io.consulwatchdog.plan.Step.StopAgents;
 import io.consulwatchdog.plan.Step.VerifyDataReadable;
+import io.consulwatchdog.plan.Step.VerifyWritable;
 import io.consulwatchdog.plan.Step.WaitForLeader;
 import io.consulwatchdog.plan.Step.WaitForServerUp;
 import io.consulwatchdog.plan.Step.WaitForVoters;
 import io.consulwatchdog.plan.Step.WritePeersJson;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +84,7 @@ class PlannerTest {
     assertThat(plan.steps()).containsExactly(
         new StartAgent("s2", AGENT), new WaitForServerUp("s2", SETTLE),
         new StartAgent("s3", AGENT), new WaitForServerUp("s3", SETTLE),
-        new WaitForLeader(SETTLE), new WaitForVoters(3, SETTLE), new VerifyDataReadable(SETTLE));
+        new WaitForLeader(SETTLE), new VerifyWritable("consul-watchdog/verify/r42", SETTLE));
     assertThat(plan.strategy()).isEqualTo("restart-down-servers");
     assertThat(plan.id()).isEqualTo("r42");
     assertThat(plan.reason()).contains("QUORUM_LOST").contains("start s2, s3");
@@ -89,7 +95,7 @@ class PlannerTest {
   void restartDownServersAlsoFitsLeaderlessWithVotersDown() {
     RecoveryPlan plan = planned(plan(cluster(List.of("restart-down-servers")),
         verdict(DiagnosisCode.LEADERLESS, LeaderlessCause.VOTERS_DOWN, T0), twoDown(), Optional.empty()));
-    assertThat(plan.steps()).hasSize(7);
+    assertThat(plan.steps()).hasSize(6);
   }
 
   @Test
@@ -149,42 +155,64 @@ class PlannerTest {
     assertThat(((Step.Preflight) plan.steps().get(0)).operations()).contains(new AgentOperation.Stop(),
         new AgentOperation.Start(), new AgentOperation.RemoveFile("/data/s1/raft/peers.json"));
     assertThat(plan.steps().subList(3, plan.steps().size())).containsExactly(
-        new StopAgent("s1", AGENT), new StopAgent("s2", AGENT), new StopAgent("s3", AGENT),
+        new StopAgents(List.of("s1", "s2", "s3"), AGENT),
         new BackupRaftDir("s1", "/data/s1/raft", "/data/s1/raft.backup-r42", Strategy.BACKUP_TIMEOUT),
         new WritePeersJson("s1", "/data/s1/raft/peers.json",
             "[{\"id\":\"" + ID_A + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false},"
                 + "{\"id\":\"22222222-bbbb-bbbb-bbbb-222222222222\",\"address\":\"127.0.0.2:8300\",\"non_voter\":false},"
                 + "{\"id\":\"" + ID_C + "\",\"address\":\"127.0.0.3:8300\",\"non_voter\":false}]", AGENT),
-        new StartAgent("s1", AGENT), new StartAgent("s2", AGENT), new StartAgent("s3", AGENT),
-        new WaitForServerUp("s1", SETTLE), new WaitForServerUp("s2", SETTLE), new WaitForServerUp("s3", SETTLE),
-        new WaitForLeader(SETTLE),
-        new WaitForVoters(3, SETTLE), new VerifyDataReadable(SETTLE));
-    assertThat(plan.reason()).contains("keep s1, s2, s3").contains("empty servers listed as voters");
+        new StartAgent("s1", AGENT), new WaitForServerUp("s1", SETTLE),
+        new StartAgents(List.of("s2", "s3"), AGENT),
+        new WaitForServerUp("s2", SETTLE), new WaitForServerUp("s3", SETTLE),
+        new WaitForLeader(SETTLE), new VerifyWritable("consul-watchdog/verify/r42", SETTLE));
+    assertThat(plan.reason()).contains("keep s1").contains("list s2, s3 as voters");
     // peers.json goes only to the server with raft state: empty servers refuse it and exit
     assertThat(plan.steps()).filteredOn(st -> st instanceof WritePeersJson).hasSize(1);
   }
 
   @Test
-  void peersJsonGoesOnlyToServersWithRaftStateMostUpToDateFirst() {
-    // s3 has the higher last_log_term; s1 and s3 hold state; s2 is empty.
+  void theMostUpToDateServerIsRecoveredAloneAndTheOthersRejoinEmpty() {
+    // s3 has the higher last_log_term; s1 holds state too (less up-to-date); s2 is empty
     ClusterSnapshot s = snapshot(T0, up("s1", 1, ID_A, "Candidate", 7, 900, "", "1.8.7", 3),
         up("s2", 2, "22222222-bbbb-bbbb-bbbb-222222222222", "Follower", 0, 0, "", "1.8.7", 3),
         up("s3", 3, ID_C, "Candidate", 8, 100, "", "1.8.7", 3));
     RecoveryPlan plan = planned(plan(cluster(List.of("peers-json")), stale(), s, Optional.empty()));
-    List<WritePeersJson> writes = plan.steps().stream().filter(WritePeersJson.class::isInstance)
-        .map(WritePeersJson.class::cast).toList();
-    assertThat(writes).extracting(WritePeersJson::server).containsExactly("s3", "s1");
+    List<Step> steps = plan.steps().stream().filter(st -> !(st instanceof Step.Preflight)).toList();
     String expected = "[{\"id\":\"" + ID_C + "\",\"address\":\"127.0.0.3:8300\",\"non_voter\":false},"
-        + "{\"id\":\"" + ID_A + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false}]";
-    assertThat(writes).allSatisfy(w -> assertThat(w.content()).isEqualTo(expected));
-    assertThat(plan.steps().stream().filter(BackupRaftDir.class::isInstance).map(b -> ((BackupRaftDir) b).server()))
-        .containsExactly("s3", "s1");
-    List<String> starts = plan.steps().stream().filter(StartAgent.class::isInstance)
-        .map(st -> ((StartAgent) st).server()).toList();
-    assertThat(starts).containsExactly("s3", "s1", "s2");
-    int leaderWait = plan.steps().indexOf(new WaitForLeader(SETTLE));
-    assertThat(plan.steps().indexOf(new StartAgent("s1", AGENT))).isLessThan(leaderWait);
-    assertThat(plan.steps().indexOf(new StartAgent("s2", AGENT))).isGreaterThan(leaderWait);
+        + "{\"id\":\"" + ID_A + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false},"
+        + "{\"id\":\"22222222-bbbb-bbbb-bbbb-222222222222\",\"address\":\"127.0.0.2:8300\",\"non_voter\":false}]";
+    assertThat(steps).containsExactly(
+        new StopAgents(List.of("s1", "s2", "s3"), AGENT),
+        new BackupRaftDir("s3", "/data/s3/raft", "/data/s3/raft.backup-r42", Strategy.BACKUP_TIMEOUT),
+        new MoveDirectory("s1", "/data/s1/raft", "/data/s1/raft.moved-r42", AGENT),
+        new WritePeersJson("s3", "/data/s3/raft/peers.json", expected, AGENT),
+        new StartAgent("s3", AGENT), new WaitForServerUp("s3", SETTLE),
+        new StartAgents(List.of("s1", "s2"), AGENT), new WaitForServerUp("s1", SETTLE),
+        new WaitForServerUp("s2", SETTLE), new WaitForLeader(SETTLE),
+        new VerifyWritable("consul-watchdog/verify/r42", SETTLE));
+    assertThat(plan.reason()).contains("keep s3 (the most up-to-date: term 8 index 100)")
+        .contains("the raft state of s1 (term 7 index 900) is moved aside");
+    // every destructive step can be undone: start what was stopped, move the raft state back, remove peers.json
+    assertThat(steps.get(2).undo()).contains(new MoveDirectory("s1", "/data/s1/raft.moved-r42", "/data/s1/raft", AGENT));
+    assertThat(steps.get(0).undo()).contains(new StartAgents(List.of("s1", "s2", "s3"), AGENT));
+  }
+
+  @Test
+  void survivorsFromDifferentRaftHistoriesAreRefused() {
+    ClusterSnapshot s = snapshot(T0,
+        withConfiguration(up("s1", 1, ID_A, "Candidate", 7, 900, "", "1.8.7", 3), ID_A, "99999999-9999-9999-9999-999999999999"),
+        up("s2", 2, "22222222-bbbb-bbbb-bbbb-222222222222", "Follower", 0, 0, "", "1.8.7", 3),
+        withConfiguration(up("s3", 3, ID_C, "Candidate", 8, 100, "", "1.8.7", 3), ID_C, ID_A));
+    assertThat(refused(plan(cluster(List.of("peers-json")), stale(), s, Optional.empty()))).singleElement()
+        .asString().contains("different raft histories");
+  }
+
+  private static ServerObservation withConfiguration(ServerObservation o, String... ids) {
+    List<RaftServer> config = Arrays.stream(ids).map(id -> new RaftServer(id, "", "127.0.0.9:8300", true))
+        .toList();
+    return new ServerObservation(o.name(), o.address(), o.reachability(), o.error(), o.nodeId(), o.nodeName(),
+        o.version(), o.isServer(), o.raftState(), o.term(), o.lastLogIndex(), o.lastLogTerm(), o.lastContact(),
+        o.raftProtocol(), o.raftAddress(), o.leader(), o.peers(), Optional.of(config), o.members(), o.requestErrors());
   }
 
   @Test
@@ -194,7 +222,8 @@ class PlannerTest {
         up("s3", 3, ID_C, "Candidate", 8, 250, "", "1.8.7", 3));
     RecoveryPlan plan = planned(plan(cluster(List.of("peers-json")), stale(), s, Optional.empty()));
     assertThat(plan.steps().stream().filter(StartAgent.class::isInstance).map(st -> ((StartAgent) st).server()))
-        .containsExactly("s3", "s1", "s2");
+        .containsExactly("s3");
+    assertThat(plan.steps()).contains(new MoveDirectory("s1", "/data/s1/raft", "/data/s1/raft.moved-r42", AGENT));
   }
 
   @Test
@@ -224,7 +253,7 @@ class PlannerTest {
     ClusterSnapshot noId = snapshot(T0, up("s1", 1, "", "Candidate", 7, 412, "", "1.8.7", 3),
         up("s2", 2, "", "Follower", 0, 0, "", "1.8.7", 3), up("s3", 3, "", "Follower", 0, 0, "", "1.8.7", 3));
     assertThat(refused(plan(cluster(List.of("peers-json")), stale(), noId, Optional.empty()))).singleElement()
-        .asString().contains("node ID of server s1 is unknown");
+        .asString().contains("node ID or raft address of server s1 is unknown");
 
     KnownTopology topo = new KnownTopology("dc1", T0.minusSeconds(600), 3,
         List.of(new KnownServer("s1", ID_D, "127.0.0.1:8300", "1.8.7", true)));
@@ -232,9 +261,9 @@ class PlannerTest {
     // the empty servers' IDs are unknown: they are not listed and join after the leader is elected
     assertThat(plan.steps()).contains(new WritePeersJson("s1", "/data/s1/raft/peers.json",
         "[{\"id\":\"" + ID_D + "\",\"address\":\"127.0.0.1:8300\",\"non_voter\":false}]", AGENT));
-    assertThat(plan.reason()).contains("empty servers join afterwards: s2, s3");
+    assertThat(plan.reason()).contains("node ID unknown, they join after the election: s2, s3");
     assertThat(plan.steps().indexOf(new WaitForLeader(SETTLE)))
-        .isLessThan(plan.steps().indexOf(new StartAgent("s2", AGENT)));
+        .isLessThan(plan.steps().indexOf(new StartAgents(List.of("s2", "s3"), AGENT)));
   }
 
   @Test
@@ -257,8 +286,7 @@ class PlannerTest {
     ClusterSnapshot s = snapshot(T0, up("s1", 1, ID_A, "Candidate", 7, 412, "", "1.8.7", 3),
         up("s2", 2, "22222222-bbbb-bbbb-bbbb-222222222222", "Follower", 0, 0, "", "1.8.7", 3), down("s3", 3));
     RecoveryPlan plan = planned(plan(cluster(List.of("peers-json")), stale(), s, Optional.empty()));
-    assertThat(plan.steps()).doesNotContain(new StopAgent("s3", AGENT), new StartAgent("s3", AGENT));
-    assertThat(plan.steps()).contains(new WaitForVoters(2, SETTLE));
+    assertThat(plan.steps()).contains(new StopAgents(List.of("s1", "s2"), AGENT), new StartAgents(List.of("s2"), AGENT));
     assertThat(plan.reason()).contains("not answering, left out: s3");
   }
 
@@ -313,7 +341,7 @@ class PlannerTest {
         new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 1, 3, AGENT));
     assertThat(steps).contains(new SetBootstrapExpect("s3", BootstrapExpect.SEED_AGENT_CONFIG, 3, 3, AGENT),
         new Step.RestartAgent("s3", AGENT));
-    assertThat(steps.get(steps.size() - 1)).isEqualTo(new VerifyDataReadable(SETTLE));
+    assertThat(steps.get(steps.size() - 1)).isEqualTo(new VerifyWritable("consul-watchdog/verify/r42", SETTLE));
   }
 
   // --- common ---------------------------------------------------------------------------------------------
@@ -399,7 +427,7 @@ class PlannerTest {
     assertThat(text).contains("recovery r42 for cluster dc1 (strategy peers-json")
         .contains("left out: old-2 id-old-2 at 127.0.0.12:8300, last log index seen unknown: removed from the inventory")
         .contains("   1. check that s1 can stop, start, backup-directory, write-file, remove-file")
-        .contains("   4. stop agent s1 (no graceful leave)  [destructive; undo: start agent s1]")
+        .contains("   4. stop agents s1, s2, s3 together (no graceful leave)  [destructive; undo: start agents s1, s2, s3 together]")
         .contains("on s1: [{\"id\"").contains("[destructive; undo: remove /data/s1/raft/peers.json on s1]")
         .contains("write /data/s1/raft/peers.json on s1")
         .contains("back up /data/s1/raft on s1 to /data/s1/raft.backup-r42");

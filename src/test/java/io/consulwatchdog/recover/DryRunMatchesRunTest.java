@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -40,8 +41,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * For every strategy, the operations a dry run describes are, one for one and in order, the operations a
- * real run hands to the executors: dry-run shows exactly what would run.
+ * For every strategy, the operations a dry run describes are, one for one, the operations a real run hands
+ * to the executors: dry-run shows exactly what would run.
  */
 class DryRunMatchesRunTest {
   private static final String ID_A = "11111111-aaaa-aaaa-aaaa-111111111111";
@@ -89,7 +90,7 @@ class DryRunMatchesRunTest {
     cluster.servers().forEach(s -> world.files.put(s.name() + ":" + BootstrapExpect.SEED_AGENT_CONFIG,
         "{\"server\": true, \"bootstrap_expect\": 3}"));
     List<String> described = new ArrayList<>();
-    List<String> ran = new ArrayList<>();
+    List<String> ran = Collections.synchronizedList(new ArrayList<>());
     PlanRunner describer = runner(cluster, world, s -> recording(s, world.executor(s), described, false), clock);
     PlanRunner runner = runner(cluster, world, s -> recording(s, world.executor(s), ran, true), clock);
 
@@ -98,7 +99,8 @@ class DryRunMatchesRunTest {
 
     assertThat(result.succeeded()).as(result.reason()).isTrue();
     assertThat(ran).as("operations run").isNotEmpty();
-    assertThat(described).as("operations described").isEqualTo(ran);
+    // the parts of a step on several agents run together, so their order at run time varies
+    assertThat(described).as("operations described").hasSameSizeAs(ran).containsExactlyInAnyOrderElementsOf(ran);
     assertThat(lines.stream().filter(l -> l.contains("via:"))).hasSize(ran.size());
   }
 

@@ -78,28 +78,34 @@ final class FakeWorld {
 
   ClusterObserver observer() {
     return c -> {
-      observations++;
-      onObserve.accept(observations);
-      List<ServerObservation> out = new ArrayList<>();
-      Optional<String> leader = leader();
-      String leaderAddr = leader.map(l -> "127.0.0." + index(l) + ":8300").orElse("");
-      List<RaftServer> config = cluster.servers().stream()
-          .map(s -> new RaftServer("id-" + s.name(), s.name(), "127.0.0." + index(s.name()) + ":8300", true)).toList();
-      for (ServerConfig s : cluster.servers()) {
-        if (blind) {
-          out.add(ServerObservation.unreachable(s.name(), s.httpAddress(), Reachability.TIMEOUT, "timeout"));
-        } else if (!running.contains(s.name())) {
-          out.add(ServerObservation.unreachable(s.name(), s.httpAddress(), Reachability.REFUSED, "refused"));
-        } else {
-          boolean isLeader = leader.equals(Optional.of(s.name()));
-          out.add(new ServerObservation(s.name(), s.httpAddress(), Reachability.OK, "", "id-" + s.name(), s.name(),
-              "1.8.7", true, isLeader ? "Leader" : leader.isPresent() ? "Follower" : "Candidate", 5, 100, 5, "0", 3,
-              "127.0.0." + index(s.name()) + ":8300", Optional.of(leaderAddr), Optional.empty(),
-              isLeader ? Optional.of(config) : Optional.empty(), Optional.empty(), Map.of()));
-        }
+      synchronized (this) {
+        return observe(c);
       }
-      return new ClusterSnapshot(c.name(), clock.instant(), Duration.ofMillis(3), out);
     };
+  }
+
+  private ClusterSnapshot observe(ClusterConfig c) {
+    observations++;
+    onObserve.accept(observations);
+    List<ServerObservation> out = new ArrayList<>();
+    Optional<String> leader = leader();
+    String leaderAddr = leader.map(l -> "127.0.0." + index(l) + ":8300").orElse("");
+    List<RaftServer> config = cluster.servers().stream()
+        .map(s -> new RaftServer("id-" + s.name(), s.name(), "127.0.0." + index(s.name()) + ":8300", true)).toList();
+    for (ServerConfig s : cluster.servers()) {
+      if (blind) {
+        out.add(ServerObservation.unreachable(s.name(), s.httpAddress(), Reachability.TIMEOUT, "timeout"));
+      } else if (!running.contains(s.name())) {
+        out.add(ServerObservation.unreachable(s.name(), s.httpAddress(), Reachability.REFUSED, "refused"));
+      } else {
+        boolean isLeader = leader.equals(Optional.of(s.name()));
+        out.add(new ServerObservation(s.name(), s.httpAddress(), Reachability.OK, "", "id-" + s.name(), s.name(),
+            "1.8.7", true, isLeader ? "Leader" : leader.isPresent() ? "Follower" : "Candidate", 5, 100, 5, "0", 3,
+            "127.0.0." + index(s.name()) + ":8300", Optional.of(leaderAddr), Optional.empty(),
+            isLeader ? Optional.of(config) : Optional.empty(), Optional.empty(), Map.of()));
+      }
+    }
+    return new ClusterSnapshot(c.name(), clock.instant(), Duration.ofMillis(3), out);
   }
 
   /** Leader present: HEALTHY; too few servers: QUORUM_LOST (VOTERS_DOWN); else LEADERLESS (NO_ELECTION). */
@@ -134,6 +140,12 @@ final class FakeWorld {
     return new AgentExecutor() {
       @Override
       public ExecutionResult run(AgentOperation op, Duration timeout) {
+        synchronized (FakeWorld.this) { // the parts of a multi-agent step run on several threads
+          return runInWorld(op);
+        }
+      }
+
+      private ExecutionResult runInWorld(AgentOperation op) {
         String call = server.name() + ":" + op.name();
         calls.add(call);
         onCall.accept(call);
