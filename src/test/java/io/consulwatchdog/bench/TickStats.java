@@ -22,6 +22,19 @@ public record TickStats(int slots, int ran, int skipped, int late) {
     return skipped + late;
   }
 
+  /** The counts of two clusters (or windows) together. */
+  public TickStats plus(TickStats other) {
+    return new TickStats(slots + other.slots, ran + other.ran, skipped + other.skipped, late + other.late);
+  }
+
+  /** Counts one cluster's ticks for the slots at or after {@code from} only (e.g. leaving out a warm-up). */
+  public static TickStats of(List<TickTiming> ticks, Duration interval, Instant firstSlot, Instant from, Instant end) {
+    long step = interval.toNanos();
+    long behind = Math.max(0, Duration.between(firstSlot, from).toNanos());
+    Instant first = firstSlot.plusNanos((behind + step - 1) / step * step);
+    return of(ticks.stream().filter(t -> !t.scheduled().isBefore(first)).toList(), interval, first, end);
+  }
+
   /**
    * Counts one cluster's ticks.
    *

@@ -62,4 +62,14 @@ class TickStatsTest {
   void aClusterThatNeverTickedMissedEverySlot() {
     assertThat(TickStats.of(List.of(), SECOND, FIRST_SLOT, END).missed()).isEqualTo(10);
   }
+
+  @Test
+  void aWarmUpCanBeLeftOut() {
+    List<TickTiming> ticks = slots(0, 10, 5);
+    ticks.set(1, tick(1, 1500)); // a slow start
+    ticks.remove(2);
+    TickStats afterWarmUp = TickStats.of(ticks, SECOND, FIRST_SLOT, FIRST_SLOT.plusMillis(2500), END);
+    assertThat(afterWarmUp).isEqualTo(new TickStats(7, 7, 0, 0)); // slots 3..9
+    assertThat(TickStats.of(ticks, SECOND, FIRST_SLOT, END).missed()).isEqualTo(2);
+  }
 }
