@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record AgentBehaviour(Duration latency, Duration jitter, Fault fault) {
 
+  /** Refuses negative latency or jitter. */
   public AgentBehaviour {
     if (latency.isNegative() || jitter.isNegative()) {
       throw new IllegalArgumentException("latency and jitter must not be negative: " + latency + ", " + jitter);

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 public record CapturedAgent(String name, Map<String, Answer> answers) {
   private static final ObjectMapper JSON = JsonMapper.compact();
 
+  /** Keeps an unmodifiable copy of the answers. */
   public CapturedAgent {
     answers = Map.copyOf(answers);
   }

@@ -26,6 +26,7 @@ public final class FootprintLab {
 
   private FootprintLab() {}
 
+  /** Starts the clusters, writes the config, and keeps them until SIGTERM or --max-runtime. */
   public static void main(String[] args) throws Exception {
     BenchArgs a = new BenchArgs(args, Map.of("out", "", "clusters", "3", "servers", "3", "poll-interval", "1s",
         "request-timeout", "800ms", "max-runtime", "30m"));

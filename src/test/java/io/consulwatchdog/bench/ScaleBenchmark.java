@@ -37,6 +37,7 @@ public final class ScaleBenchmark {
   private record Usage(double cpuAtStart, double cpuAtEnd, double rssAtEnd, double maxRss, int threadsAtEnd,
       int maxThreads) {}
 
+  /** Runs the daemon for --duration against --config and prints the table. */
   public static void main(String[] args) throws Exception {
     BenchArgs a = new BenchArgs(args, Map.of("config", "", "duration", "60s", "warmup", "10s", "ticks-csv",
         ""));

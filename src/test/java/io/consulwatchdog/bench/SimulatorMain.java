@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class SimulatorMain {
   private SimulatorMain() {}
 
+  /** Starts the agents, writes the config and OUT/ready, and serves until SIGTERM or --max-runtime. */
   public static void main(String[] args) throws Exception {
     BenchArgs a = new BenchArgs(args, Map.of("out", "", "clusters", "50", "state", "five-healthy",
         "poll-interval", "1s", "request-timeout", "800ms", "latency", "2ms", "jitter", "8ms", "faults", "",

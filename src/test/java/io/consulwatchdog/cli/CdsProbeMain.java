@@ -4,6 +4,7 @@ package io.consulwatchdog.cli;
 public final class CdsProbeMain {
   private CdsProbeMain() {}
 
+  /** Prints "probe" and the arguments. */
   public static void main(String[] args) {
     System.out.println("probe " + String.join(" ", args));
   }
