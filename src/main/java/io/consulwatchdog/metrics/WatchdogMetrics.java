@@ -185,6 +185,11 @@ public final class WatchdogMetrics {
     recoveryTimer(cluster, strategy, outcome).record(took);
   }
 
+  /** Records how long after a successful recovery started every voter was back (the cluster HEALTHY). */
+  public void redundancyRestored(String cluster, Duration sinceRecoveryStart) {
+    gauges(cluster).redundancyRestored.set(sinceRecoveryStart);
+  }
+
   /** Counts one executed recovery step by kind and result. */
   public void stepExecuted(String cluster, String step, boolean succeeded) {
     stepCounter(cluster, step, succeeded).increment();
@@ -319,6 +324,10 @@ public final class WatchdogMetrics {
     Gauge.builder("consul_watchdog_last_leader_seen_timestamp_seconds", g, x -> epochSeconds(x.lastLeaderSeen.get()))
         .description("Unix time of the last poll that saw a leader (0 if none since the watchdog started)")
         .tags(tags).register(registry);
+    Gauge.builder("consul_watchdog_last_recovery_redundancy_restored_seconds", g,
+            x -> seconds(x.redundancyRestored.get()))
+        .description("From the start of the last successful recovery to the first poll with every voter back "
+            + "(HEALTHY); NaN until that happens").tags(tags).register(registry);
     Gauge.builder("consul_watchdog_poll_interval_seconds", g, x -> seconds(x.pollInterval.get()))
         .description("Configured time between polls (NaN if unknown)").tags(tags).register(registry);
     for (String state : RECOVERY_STATES) {
@@ -350,6 +359,7 @@ public final class WatchdogMetrics {
     final AtomicReference<Duration> pollInterval = new AtomicReference<>();
     final AtomicReference<String> recoveryState = new AtomicReference<>("IDLE");
     final AtomicReference<String> effectiveMode = new AtomicReference<>();
+    final AtomicReference<Duration> redundancyRestored = new AtomicReference<>();
 
     boolean is(DiagnosisCode code) {
       Verdict v = verdict.get();

@@ -7,6 +7,7 @@ import io.consulwatchdog.decide.DecisionMaker;
 import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
+import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.metrics.WatchdogMetrics;
@@ -18,6 +19,7 @@ import io.consulwatchdog.plan.RecoveryPlan;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -52,6 +54,8 @@ public final class ClusterReconciler {
 
   private volatile RecoveryStatus status;
   private boolean resumeChecked;
+  /** When the last successful recovery started, until every voter is back (the cluster HEALTHY). */
+  private Optional<Instant> redundancyPending = Optional.empty();
   private String lastRefusal = "";
 
   /** A loop over one cluster with its collaborators; its status is loaded from the store. */
@@ -92,6 +96,7 @@ public final class ClusterReconciler {
   private Tick tickInCluster() {
     adoptAcknowledgement();
     PollResult seen = poller.poll();
+    noteRedundancy(seen.verdict());
     EffectiveMode now = mode.get();
     Decision decision = decisionMaker.decide(seen.verdict(), poller.history(), status, cluster.recovery(), now,
         clock.instant());
@@ -131,6 +136,17 @@ public final class ClusterReconciler {
     RunResult run = runSafely(plan, 0);
     finishRecovery(plan, run);
     return new Tick(again, decision, planned, Optional.of(run));
+  }
+
+  /** After a successful recovery, the first HEALTHY poll means every voter is back: say so and export it. */
+  private void noteRedundancy(Verdict verdict) {
+    if (redundancyPending.isPresent() && verdict.code() == DiagnosisCode.HEALTHY) {
+      Duration took = Duration.between(redundancyPending.get(), verdict.at());
+      log.info("cluster {}: every voter back ({} of {}) {} ms after the last recovery started", cluster.name(),
+          verdict.liveVoters(), verdict.voters(), took.toMillis());
+      metrics.redundancyRestored(cluster.name(), took);
+      redundancyPending = Optional.empty();
+    }
   }
 
   /** Plans from a poll; a refusal is logged once per distinct reason and gives no plan. */
@@ -203,8 +219,7 @@ public final class ClusterReconciler {
       String undone = runner.undo(plan, unfinished.get().ranOrStarted());
       RunResult interrupted = new RunResult(true, Optional.empty(), "interrupted by a watchdog restart; " + undone,
           Duration.ZERO);
-      finishRecovery(plan, interrupted); // SUCCEEDED only if the cluster has a leader now, else FAILED
-      return Optional.of(interrupted);
+      return Optional.of(finishRecovery(plan, interrupted)); // SUCCEEDED only with a leader now, else FAILED
     }
     UnfinishedRecovery.ResumePoint point = unfinished.get().resumePoint();
     EffectiveMode now = mode.get();
@@ -262,8 +277,8 @@ public final class ClusterReconciler {
         });
   }
 
-  /** Verifies a finished run, journals and counts the outcome, and moves to COOLDOWN, FAILED or ESCALATED. */
-  private void finishRecovery(RecoveryPlan plan, RunResult run) {
+  /** Verifies a finished run, journals and counts its outcome, moves to COOLDOWN, FAILED or ESCALATED, and returns how it ended. */
+  private RunResult finishRecovery(RecoveryPlan plan, RunResult run) {
     boolean succeeded = run.succeeded();
     String reason = run.reason();
     if (succeeded) {
@@ -281,10 +296,12 @@ public final class ClusterReconciler {
     }
     metrics.recoveryFinished(cluster.name(), plan.strategy(), succeeded, run.took());
     RecoveryStatus next = status.recoveryFinished(succeeded, clock.instant(), cluster.recovery());
+    redundancyPending = succeeded ? Optional.of(clock.instant().minus(run.took())) : Optional.empty();
     moveTo(next, "recovery " + plan.id() + (succeeded ? " succeeded: " : " failed: ") + reason);
     if (next.state() == RecoveryState.ESCALATED) {
       metrics.escalated(cluster.name());
     }
+    return new RunResult(succeeded, run.failedStep(), reason, run.took());
   }
 
   /** Adopts the next status; logs and persists it when it differs from the current one. */

@@ -228,7 +228,7 @@ public final class PlanRunner {
   }
 
   /** The agent steps a step consists of: itself, the parts of a multi-agent step, or none. */
-  static List<Step.AgentStep> agentSteps(Step step) {
+  public static List<Step.AgentStep> agentSteps(Step step) {
     if (step instanceof Step.AgentStep a) {
       return List.of(a);
     }

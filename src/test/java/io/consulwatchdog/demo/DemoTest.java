@@ -38,7 +38,7 @@ class DemoTest {
     Run r = demo();
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out())
-        .contains("LEADERLESS (STALE_CONFIGURATION)")
+        .contains("QUORUM_LOST (STALE_CONFIGURATION)")
         .contains("strategy peers-json")
         .contains("keys written before the outage and readable now: 50/50")
         .contains("DEMO PASSED");

@@ -161,4 +161,80 @@ class DoNoHarmLabTest {
     assertThat(calls).filteredOn(c -> c.endsWith(":start")).hasSize(3);
     assertOneLeaderAndEveryKey(lab);
   }
+
+  /** Replaces the leader and one follower by fresh servers; returns the survivor's name. */
+  private static String replaceTwo(TestLabCluster lab) {
+    LabServer leader = lab.awaitLeader(Duration.ofSeconds(10));
+    String follower = lab.servers().stream().map(LabServer::name).filter(n -> !n.equals(leader.name())).findFirst()
+        .orElseThrow();
+    String survivor = lab.servers().stream().map(LabServer::name)
+        .filter(n -> !n.equals(leader.name()) && !n.equals(follower)).findFirst().orElseThrow();
+    lab.cluster().replace(List.of(leader.name(), follower));
+    return survivor;
+  }
+
+  /** The cluster with one server's start argv replaced. */
+  private static ClusterConfig withStart(ClusterConfig cluster, String server, List<String> start) {
+    return cluster.withServers(cluster.servers().stream().map(s -> {
+      if (!s.name().equals(server)) {
+        return s;
+      }
+      LocalExecutorConfig e = (LocalExecutorConfig) s.executor();
+      return new ServerConfig(s.name(), s.httpAddress(), s.dataDir(), new LocalExecutorConfig(e.stop(), start,
+          e.restart()));
+    }).toList());
+  }
+
+  /** The watchdog records the healthy topology (who the voters are) under the state dir. */
+  private void learnTopology(ClusterConfig healthy) {
+    try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {
+      assertThat(loop(healthy, observer, HostResolver.system(), this::recording).history().latest()).isEmpty();
+      ReconcilerFactory.standard(observer, this::recording, new HttpLeaderRead(), stateDir, metrics, clock)
+          .poller(healthy).poll();
+    }
+    assertThat(stateDir.resolve(healthy.name()).resolve("topology.json")).exists();
+  }
+
+  /** Issue 8 #4: a start that fails after the plan stopped every server: every stopped server runs again. */
+  @Test
+  void aStartThatFailsPutsBackEveryStoppedServer(TestLabCluster lab) throws Exception {
+    lab.awaitLeader(Duration.ofSeconds(20));
+    lab.cluster().putKeys("kept", KEYS);
+    learnTopology(lab.cluster().clusterConfig(recovery()));
+    String survivor = replaceTwo(lab);
+    Path marker = stateDir.resolve("failed-once");
+    String ctl = lab.server(survivor).ctlScript().toString();
+    ClusterConfig cluster = withStart(lab.cluster().clusterConfig(recovery()), survivor, List.of("sh", "-c",
+        "if [ -e '" + marker + "' ]; then exec '" + ctl + "' start; else touch '" + marker + "'; exit 1; fi"));
+    try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {
+      ClusterReconciler loop = loop(cluster, observer, HostResolver.system(), this::recording);
+      tickUntil(loop, s -> s == RecoveryState.FAILED || s == RecoveryState.COOLDOWN, 40);
+      assertThat(loop.state().state()).isEqualTo(RecoveryState.FAILED);
+    }
+    assertThat(calls).contains(survivor + ":stop", survivor + ":write-file", survivor + ":remove-file");
+    assertThat(lab.servers()).allSatisfy(server -> assertThat(server.running()).as(server.name()).isTrue());
+    assertThat(lab.server(survivor).dataDir().resolve("raft/peers.json")).doesNotExist();
+    List<AuditEvent.UndoFinished> undone = new AuditJournal(stateDir, cluster.name(), clock)
+        .read(AuditEvent.UndoFinished.class);
+    assertThat(undone).isNotEmpty().allSatisfy(u -> assertThat(u.success()).as(u.undo()).isTrue());
+  }
+
+  /** Issue 8 #4: a preflight that fails (a start program that does not exist) stops nothing. */
+  @Test
+  void aFailedPreflightStopsNothing(TestLabCluster lab) throws Exception {
+    lab.awaitLeader(Duration.ofSeconds(20));
+    learnTopology(lab.cluster().clusterConfig(recovery()));
+    String survivor = replaceTwo(lab);
+    ClusterConfig cluster = withStart(lab.cluster().clusterConfig(recovery()), survivor,
+        List.of(stateDir.resolve("no-such-start-program").toString()));
+    try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {
+      ClusterReconciler loop = loop(cluster, observer, HostResolver.system(), this::recording);
+      tickUntil(loop, s -> s == RecoveryState.FAILED || s == RecoveryState.COOLDOWN, 40);
+      assertThat(loop.state().state()).isEqualTo(RecoveryState.FAILED);
+    }
+    assertThat(calls).allMatch(c -> c.endsWith(":check-ready")).isNotEmpty();
+    assertThat(lab.servers()).allSatisfy(server -> assertThat(server.running()).as(server.name()).isTrue());
+    assertThat(new AuditJournal(stateDir, cluster.name(), clock).read(AuditEvent.StepFinished.class))
+        .anySatisfy(e -> assertThat(e.error()).contains("no-such-start-program"));
+  }
 }
