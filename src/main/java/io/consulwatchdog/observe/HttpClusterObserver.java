@@ -98,7 +98,7 @@ public final class HttpClusterObserver implements ClusterObserver {
     }
     Map<String, List<String>> addresses = new LinkedHashMap<>();
     cluster.servers().forEach(s -> addresses.put(s.name(), resolver.addressesOf(s.httpAddress().getHost())));
-    Set<String> refused = RaftPortProbe.refused(observations, RAFT_PORT_PROBE_TIMEOUT, pool);
+    Set<String> refused = RaftPortProbe.refused(observations, RAFT_PORT_PROBE_TIMEOUT, callThreads);
     return new ClusterSnapshot(cluster.name(), start, startNanos, Duration.ofNanos(System.nanoTime() - startNanos),
         observations, addresses, refused);
   }
