@@ -191,7 +191,7 @@ public final class CheckCommand implements Callable<Integer> {
           "--agent-token-file: not a readable file (got \"" + agentTokenFile + "\")");
     }
     Secret agent = new Secret("file:" + agentTokenFile, Files.readString(agentTokenFile).trim());
-    return new WatchdogConfig(config.source(), config.stateDir(), config.listenAddress(), config.clusters().stream()
+    return config.withClusters(config.clusters().stream()
         .map(c -> c.withTokens(c.aclToken(), Optional.of(agent))).toList());
   }
 

@@ -2,6 +2,7 @@ package io.consulwatchdog.daemon;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.coordinate.Coordinator;
 import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.Verdict;
@@ -9,6 +10,7 @@ import io.consulwatchdog.execute.AgentExecutors;
 import io.consulwatchdog.execute.ExecutorResources;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
+import io.consulwatchdog.recover.ActorLease;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
 import io.consulwatchdog.recover.ReconcilerFactory;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +46,13 @@ public final class Daemon implements AutoCloseable {
   private final AutoCloseable jvmMetrics;
   private final AtomicBoolean stopping;
   private final List<ClusterLock> locks;
+  private final Optional<Coordinator> coordinator;
   private volatile boolean closed;
 
   private Daemon(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
       PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> loops, AutoCloseable jvmMetrics,
-      AtomicBoolean stopping, List<ClusterLock> locks) {
+      AtomicBoolean stopping, List<ClusterLock> locks, Optional<Coordinator> coordinator) {
+    this.coordinator = coordinator;
     this.stopping = stopping;
     this.config = config;
     this.observer = observer;
@@ -96,18 +101,21 @@ public final class Daemon implements AutoCloseable {
     ReconcilerFactory factory = ReconcilerFactory.standard(observer, s -> AgentExecutors.create(s, executors),
         new HttpLeaderRead(), config.stateDir(), metrics, clock).withStopSignal(stopping::get);
     Map<String, ClusterReconciler> loops = new LinkedHashMap<>();
+    Optional<Coordinator> coordinator = coordinatorFor(config, metrics, loops);
     for (ClusterConfig cluster : config.clusters()) {
       EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), overrides);
       metrics.registerCluster(cluster);
       metrics.effectiveMode(cluster.name(), mode.kind());
-      loops.put(cluster.name(), factory.create(cluster, () -> mode));
+      loops.put(cluster.name(), factory.create(cluster, () -> mode, leaseOf(coordinator, cluster.name(), metrics)));
       log.info("Watching cluster {}: {} servers every {} ms, mode {}", cluster.name(),
           cluster.servers().size(), cluster.pollInterval().toMillis(), mode);
     }
+    coordinator.ifPresent(Coordinator::startRounds);
     StatusServer status;
     try {
-      status = new StatusServer(config.listenAddress(), registry, () -> health(loops));
+      status = new StatusServer(config.listenAddress(), registry, () -> health(loops, coordinator));
     } catch (IOException e) {
+      coordinator.ifPresent(Coordinator::close);
       observer.close();
       executors.close();
       jvmMetrics.close();
@@ -120,7 +128,31 @@ public final class Daemon implements AutoCloseable {
       ticks.scheduled(cluster.name(), first, cluster.pollInterval());
     }
     scheduler.start();
-    return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, stopping, locks);
+    return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, stopping, locks,
+        coordinator);
+  }
+
+  /**
+   * The coordinator of the configured engine (none without coordination); it learns the node IDs the loops see,
+   * to refuse a coordination store that is one of the watched clusters. Its rounds start once the loops exist.
+   */
+  private static Optional<Coordinator> coordinatorFor(WatchdogConfig config, WatchdogMetrics metrics,
+      Map<String, ClusterReconciler> loops) {
+    if (!config.coordination().enabled()) {
+      return Optional.empty();
+    }
+    return Optional.of(Coordinator.create(config.coordination(),
+        config.clusters().stream().map(ClusterConfig::name).toList(), metrics,
+        () -> loops.values().stream().flatMap(l -> l.seenNodeIds().stream()).collect(Collectors.toSet())));
+  }
+
+  /** The cluster's lease: its coordination lock, or, without coordination, the lease of a watchdog acting alone. */
+  private static ActorLease leaseOf(Optional<Coordinator> coordinator, String cluster, WatchdogMetrics metrics) {
+    if (coordinator.isEmpty()) {
+      metrics.coordination(cluster, true, true);
+      return ActorLease.alone();
+    }
+    return coordinator.get().lease(cluster);
   }
 
   /** The cluster's job: one tick of its loop, timed against its schedule for the listener. */
@@ -144,7 +176,7 @@ public final class Daemon implements AutoCloseable {
     return host + ":" + status.port();
   }
 
-  private static Map<String, Object> health(Map<String, ClusterReconciler> loops) {
+  private static Map<String, Object> health(Map<String, ClusterReconciler> loops, Optional<Coordinator> coordinator) {
     Map<String, Object> clusters = new LinkedHashMap<>();
     loops.forEach((name, w) -> {
       Map<String, Object> c = new LinkedHashMap<>();
@@ -154,6 +186,8 @@ public final class Daemon implements AutoCloseable {
         c.put("observedAt", v.at());
       }, () -> c.put("state", "NOT_YET_POLLED"));
       c.put("recovery", w.state().state());
+      c.put("coordination", coordinator.map(co -> co.status(name))
+          .orElse(Map.of("type", "none", "standing", w.standing().describe())));
       clusters.put(name, c);
     });
     Map<String, Object> body = new LinkedHashMap<>();
@@ -181,6 +215,7 @@ public final class Daemon implements AutoCloseable {
     status.close();
     observer.close();
     executors.close();
+    coordinator.ifPresent(Coordinator::close); // after the loops: a step under way finished or was undone
     try {
       jvmMetrics.close();
     } catch (Exception e) {

@@ -172,6 +172,19 @@ public final class WatchdogMetrics {
         Tags.of("cluster", cluster, "reason", reason)).set(blocked);
   }
 
+  /**
+   * Sets what the coordination lock of a cluster looks like from this watchdog: whether the coordination
+   * store answers (consul_watchdog_coordination_available) and whether this watchdog holds the cluster's lock
+   * (consul_watchdog_coordination_lock_held). A watchdog without coordination acts alone: 1 and 1.
+   */
+  public void coordination(String cluster, boolean available, boolean held) {
+    flag("consul_watchdog_coordination_available",
+        "1 while the coordination store answers (0: no new recovery starts)", Tags.of("cluster", cluster))
+        .set(available);
+    flag("consul_watchdog_coordination_lock_held", "1 while this watchdog holds the cluster's coordination lock",
+        Tags.of("cluster", cluster)).set(held);
+  }
+
   /** Counts a recovery that started with a strategy. */
   public void recoveryStarted(String cluster, String strategy) {
     counter("consul_watchdog_recoveries_started", "Recoveries started", cluster, "strategy", strategy).increment();

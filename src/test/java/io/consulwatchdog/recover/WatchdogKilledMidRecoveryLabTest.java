@@ -49,18 +49,8 @@ class WatchdogKilledMidRecoveryLabTest {
         Duration.ofSeconds(3), 2, Duration.ZERO, Duration.ofSeconds(1), 5, Duration.ofHours(1),
         Duration.ofSeconds(40), false);
     ClusterConfig healthy = lab.cluster().clusterConfig(recovery);
-    try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {
-      ReconcilerFactory.standard(observer, s -> {
-        throw new IllegalStateException("looks only");
-      }, new HttpLeaderRead(), stateDir, new WatchdogMetrics(new SimpleMeterRegistry(), clock), clock)
-          .poller(healthy).poll(); // the watchdog knew the healthy cluster
-    }
-    LabServer leader = lab.awaitLeader(Duration.ofSeconds(10));
-    String follower = lab.servers().stream().map(LabServer::name).filter(n -> !n.equals(leader.name())).findFirst()
-        .orElseThrow();
-    String survivor = lab.servers().stream().map(LabServer::name)
-        .filter(n -> !n.equals(leader.name()) && !n.equals(follower)).findFirst().orElseThrow();
-    lab.cluster().replace(List.of(leader.name(), follower));
+    LabScenes.learnTopology(healthy, stateDir, clock); // the watchdog knew the healthy cluster
+    String survivor = LabScenes.replaceLeaderAndOneFollower(lab);
 
     // the first watchdog's start of the survivor hangs: it is killed (SIGKILL) while in that step
     Path slowStart = dir.resolve("slow-start-" + System.nanoTime() + ".sh");
@@ -109,18 +99,8 @@ class WatchdogKilledMidRecoveryLabTest {
     RecoveryConfig recovery = new RecoveryConfig(RecoveryMode.AUTO, List.of("peers-json"), Duration.ofSeconds(3), 2,
         Duration.ZERO, Duration.ofMinutes(10), 5, Duration.ofHours(1), Duration.ofSeconds(40), false);
     ClusterConfig healthy = lab.cluster().clusterConfig(recovery);
-    try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {
-      ReconcilerFactory.standard(observer, s -> {
-        throw new IllegalStateException("looks only");
-      }, new HttpLeaderRead(), stateDir, new WatchdogMetrics(new SimpleMeterRegistry(), clock), clock)
-          .poller(healthy).poll();
-    }
-    LabServer leader = lab.awaitLeader(Duration.ofSeconds(10));
-    String follower = lab.servers().stream().map(LabServer::name).filter(n -> !n.equals(leader.name())).findFirst()
-        .orElseThrow();
-    String survivor = lab.servers().stream().map(LabServer::name)
-        .filter(n -> !n.equals(leader.name()) && !n.equals(follower)).findFirst().orElseThrow();
-    lab.cluster().replace(List.of(leader.name(), follower));
+    LabScenes.learnTopology(healthy, stateDir, clock);
+    String survivor = LabScenes.replaceLeaderAndOneFollower(lab);
 
     // the survivor's start takes 4 s: SIGTERM arrives while it runs
     Path slowStart = dir.resolve("slow-start-" + System.nanoTime() + ".sh");
