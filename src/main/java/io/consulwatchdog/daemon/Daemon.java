@@ -19,6 +19,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,12 +71,17 @@ public final class Daemon implements AutoCloseable {
 
   /** Starts watching every cluster of the config, with the operator's overrides of the configured modes. */
   public static Daemon start(WatchdogConfig config, ModeOverrides overrides) throws Exception {
+    return start(config, overrides, TickListener.NONE);
+  }
+
+  /** Starts watching every cluster of the config with the overrides, telling the listener how each tick ran. */
+  public static Daemon start(WatchdogConfig config, ModeOverrides overrides, TickListener ticks) throws Exception {
     Files.createDirectories(config.stateDir());
     // One daemon per cluster: each cluster's lock is taken before anything else, held until close().
     List<ClusterLock> locks = ClusterLock.acquireAll(config.stateDir(),
         config.clusters().stream().map(ClusterConfig::name).toList());
     try {
-      return startHolding(config, overrides, locks);
+      return startHolding(config, overrides, locks, ticks);
     } catch (Exception | Error e) {
       locks.forEach(ClusterLock::close);
       throw e;
@@ -82,8 +89,8 @@ public final class Daemon implements AutoCloseable {
   }
 
   /** Starts the daemon once its clusters' locks are held. */
-  private static Daemon startHolding(WatchdogConfig config, ModeOverrides overrides, List<ClusterLock> locks)
-      throws Exception {
+  private static Daemon startHolding(WatchdogConfig config, ModeOverrides overrides, List<ClusterLock> locks,
+      TickListener ticks) throws Exception {
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
@@ -116,7 +123,9 @@ public final class Daemon implements AutoCloseable {
     }
     PollScheduler scheduler = new PollScheduler(config.clusters().size());
     for (ClusterReconciler loop : loops.values()) {
-      scheduler.schedule(loop.cluster().name(), loop.cluster().pollInterval(), loop::tick);
+      ClusterConfig cluster = loop.cluster();
+      Instant first = scheduler.schedule(cluster.name(), cluster.pollInterval(), timed(loop, clock, ticks));
+      ticks.scheduled(cluster.name(), first, cluster.pollInterval());
     }
     scheduler.start();
     return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, stopping, locks,
@@ -144,6 +153,21 @@ public final class Daemon implements AutoCloseable {
       return ActorLease.alone();
     }
     return coordinator.get().lease(cluster);
+  }
+
+  /** The cluster's job: one tick of its loop, timed against its schedule for the listener. */
+  private static PollScheduler.ScheduledTick timed(ClusterReconciler loop, Clock clock, TickListener ticks) {
+    return scheduledAt -> {
+      Instant started = clock.instant();
+      long startNanos = System.nanoTime();
+      Optional<Duration> poll = Optional.empty();
+      try {
+        poll = Optional.of(loop.tick().poll().snapshot().took());
+      } finally {
+        ticks.ticked(new TickTiming(loop.cluster().name(), scheduledAt, started,
+            Duration.ofNanos(System.nanoTime() - startNanos), poll));
+      }
+    };
   }
 
   /** host:port actually bound for /metrics and /health. */

@@ -1,10 +1,13 @@
 package io.consulwatchdog.daemon;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each cluster's tick on its own Quartz schedule; ticks of one cluster never overlap, and a tick
- * that overruns (a recovery) makes the missed ones be skipped, not queued.
+ * that overruns (a recovery) makes the missed ones be skipped, not queued. The clusters' schedules are
+ * staggered, so that many clusters never send all their requests at the same instant.
  */
 public final class PollScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PollScheduler.class);
@@ -27,10 +31,20 @@ public final class PollScheduler implements AutoCloseable {
   /** Quartz keeps schedulers in a JVM-wide repository by name: each instance needs its own. */
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+  /**
+   * Consecutive clusters' first ticks are at most this far apart: a poll of healthy agents takes a few
+   * milliseconds, so this spreads the load of many clusters without delaying the first poll of a few.
+   */
+  static final Duration MAX_STAGGER = Duration.ofMillis(50);
+
   private final Scheduler scheduler;
+  private final int clusters;
+  private int scheduled;
+  private Instant origin; // when the first cluster's first tick is due; the others are offset from it
 
   /** Creates a scheduler with one thread per cluster. */
   public PollScheduler(int clusters) throws SchedulerException {
+    this.clusters = clusters;
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog-" + INSTANCES.incrementAndGet());
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
@@ -39,20 +53,45 @@ public final class PollScheduler implements AutoCloseable {
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
     scheduler = new StdSchedulerFactory(p).getScheduler();
-    scheduler.getContext().put(TICKS, new ConcurrentHashMap<String, Runnable>());
+    scheduler.getContext().put(TICKS, new ConcurrentHashMap<String, ScheduledTick>());
   }
 
-  /** Schedules a cluster's tick every interval, starting now. */
+  /** A cluster's tick; told when the schedule wanted it to start, so that lateness can be measured. */
+  @FunctionalInterface
+  public interface ScheduledTick {
+    /** Runs the tick that was scheduled for the given instant. */
+    void run(Instant scheduledAt);
+  }
+
+  /**
+   * Schedules a cluster's tick every interval: the first cluster scheduled first ticks now, the n-th
+   * {@link #offset(int, int, Duration)} later. Returns when its first tick is due.
+   */
   @SuppressWarnings("unchecked")
-  public void schedule(String cluster, Duration interval, Runnable tick) throws SchedulerException {
-    ((Map<String, Runnable>) scheduler.getContext().get(TICKS)).put(cluster, tick);
+  public synchronized Instant schedule(String cluster, Duration interval, ScheduledTick tick)
+      throws SchedulerException {
+    ((Map<String, ScheduledTick>) scheduler.getContext().get(TICKS)).put(cluster, tick);
+    if (origin == null) {
+      origin = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+    Instant first = origin.plus(offset(scheduled++, clusters, interval));
     scheduler.scheduleJob(
         JobBuilder.newJob(TickJob.class).withIdentity(cluster, "clusters").usingJobData("cluster", cluster).build(),
-        TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").startNow()
+        TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").startAt(Date.from(first))
             .withSchedule(SimpleScheduleBuilder.simpleSchedule()
                 .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
                 .withMisfireHandlingInstructionNextWithRemainingCount())
             .build());
+    return first;
+  }
+
+  /**
+   * When the index-th of n clusters first ticks, after the first one: the interval split evenly among the
+   * clusters, at most {@link #MAX_STAGGER} between two of them.
+   */
+  static Duration offset(int index, int clusters, Duration interval) {
+    Duration step = interval.dividedBy(Math.max(1, clusters));
+    return (step.compareTo(MAX_STAGGER) > 0 ? MAX_STAGGER : step).multipliedBy(index);
   }
 
   /** Starts firing. */
@@ -77,8 +116,8 @@ public final class PollScheduler implements AutoCloseable {
     public void execute(JobExecutionContext context) {
       String cluster = context.getMergedJobDataMap().getString("cluster");
       try {
-        Map<String, Runnable> ticks = (Map<String, Runnable>) context.getScheduler().getContext().get(TICKS);
-        ticks.get(cluster).run();
+        Map<String, ScheduledTick> ticks = (Map<String, ScheduledTick>) context.getScheduler().getContext().get(TICKS);
+        ticks.get(cluster).run(context.getScheduledFireTime().toInstant());
       } catch (RuntimeException | SchedulerException e) {
         log.error("Tick of cluster {} failed: {}", cluster, e.toString(), e);
       }

@@ -19,14 +19,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import okhttp3.Interceptor;
 
 /**
- * Observes a cluster over Consul's HTTP API: every server and every endpoint asked in parallel, each
- * request with its own timeout, so one slow server never stalls the others.
+ * Observes a cluster over Consul's HTTP API: every endpoint of every server asked at once, each request
+ * with its own timeout, so one slow server never stalls the others.
+ *
+ * <p>Requests are asynchronous (OkHttp's enqueue): each cluster's client runs at most one poll's worth of
+ * calls at a time on threads shared by all clusters, and the polling thread only waits for the answers
+ * and parses them. A request that gets no answer within its timeout, counted from when the poll asked,
+ * is a TIMEOUT observation like any other failure.
  */
 public final class HttpClusterObserver implements ClusterObserver {
   /**
@@ -39,11 +45,20 @@ public final class HttpClusterObserver implements ClusterObserver {
   /** Bound of the connect to the raft port of a server only gossip knows (see {@link RaftPortProbe}). */
   static final Duration RAFT_PORT_PROBE_TIMEOUT = Duration.ofMillis(500);
 
+  /**
+   * Idle call threads end after this long: polls at shorter intervals (5 s by default) keep reusing them,
+   * and the threads a burst needed (e.g. the slow first polls of many clusters) do not linger.
+   */
+  private static final Duration IDLE_THREAD_LIFE = Duration.ofSeconds(10);
+
   private final Clock clock;
   private final HostResolver resolver;
   private final List<Interceptor> interceptors;
-  private final ExecutorService pool;
-  private final Map<String, ConsulHttp> clients = new ConcurrentHashMap<>();
+  private final ExecutorService callThreads;
+  private final Map<String, Client> clients = new ConcurrentHashMap<>();
+
+  /** A cluster's HTTP client, made for the cluster's settings at the time (servers, timeout, token, TLS). */
+  private record Client(ClusterConfig cluster, ConsulHttp http) {}
 
   /** Creates an observer that reads time from the given clock and resolves hosts with the system's resolver. */
   public HttpClusterObserver(Clock clock) {
@@ -58,55 +73,74 @@ public final class HttpClusterObserver implements ClusterObserver {
     this.clock = clock;
     this.resolver = resolver;
     this.interceptors = List.copyOf(interceptors);
-    this.pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "observer");
-      t.setDaemon(true);
-      return t;
-    });
+    // As many threads as calls in flight (each client bounds its own), created on demand and shared.
+    this.callThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_LIFE.toSeconds(), TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "consul-http");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override
   public ClusterSnapshot observe(ClusterConfig cluster) {
     Instant start = clock.instant();
     long startNanos = System.nanoTime();
-    ConsulHttp http = clients.computeIfAbsent(cluster.name(), n -> new ConsulHttp(cluster, resolver, interceptors));
-    List<CompletableFuture<ServerObservation>> futures = new ArrayList<>();
+    ConsulHttp http = client(cluster);
+    List<Map<String, CompletableFuture<EndpointResult>>> asked = new ArrayList<>();
     for (ServerConfig server : cluster.servers()) {
-      futures.add(observeServer(http, server, cluster.requestTimeout()));
+      asked.add(ask(http, server, cluster.requestTimeout()));
     }
+    long deadline = startNanos + backstop(cluster.requestTimeout()).toNanos();
     List<ServerObservation> observations = new ArrayList<>();
-    for (int i = 0; i < futures.size(); i++) {
-      observations.add(join(futures.get(i), cluster.servers().get(i), cluster.requestTimeout()));
+    for (int i = 0; i < asked.size(); i++) {
+      observations.add(observation(cluster.servers().get(i), asked.get(i), deadline));
     }
     Map<String, List<String>> addresses = new LinkedHashMap<>();
     cluster.servers().forEach(s -> addresses.put(s.name(), resolver.addressesOf(s.httpAddress().getHost())));
-    Set<String> refused = RaftPortProbe.refused(observations, RAFT_PORT_PROBE_TIMEOUT, pool);
+    Set<String> refused = RaftPortProbe.refused(observations, RAFT_PORT_PROBE_TIMEOUT, callThreads);
     return new ClusterSnapshot(cluster.name(), start, startNanos, Duration.ofNanos(System.nanoTime() - startNanos),
         observations, addresses, refused);
   }
 
-  private CompletableFuture<ServerObservation> observeServer(ConsulHttp http, ServerConfig server, Duration timeout) {
+  /** The cluster's client, made again when the cluster's settings changed (e.g. a lab server was added). */
+  private ConsulHttp client(ClusterConfig cluster) {
+    return clients.compute(cluster.name(), (name, old) -> {
+      if (old != null && old.cluster().equals(cluster)) {
+        return old;
+      }
+      if (old != null) {
+        old.http().close();
+      }
+      return new Client(cluster, new ConsulHttp(cluster, resolver, interceptors, callThreads));
+    }).http();
+  }
+
+  /** Sends every endpoint's request to one server; the answers arrive later. */
+  private static Map<String, CompletableFuture<EndpointResult>> ask(ConsulHttp http, ServerConfig server,
+      Duration timeout) {
     Map<String, CompletableFuture<EndpointResult>> calls = new LinkedHashMap<>();
     for (String endpoint : Endpoints.ALL) {
       Duration own = endpoint.equals(Endpoints.RAFT_CONFIGURATION) && timeout.compareTo(STALE_READ_TIMEOUT) > 0
           ? STALE_READ_TIMEOUT : null;
-      calls.put(endpoint, CompletableFuture.supplyAsync(() -> http.get(server.httpAddress(), endpoint, own), pool));
+      calls.put(endpoint, http.getAsync(server.httpAddress(), endpoint, own));
     }
-    return CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-      Map<String, EndpointResult> answers = new LinkedHashMap<>();
-      calls.forEach((endpoint, f) -> answers.put(endpoint, f.join()));
-      return ObservationParser.parse(server.name(), server.httpAddress(), answers);
-    });
+    return calls;
   }
 
-  private static ServerObservation join(CompletableFuture<ServerObservation> f, ServerConfig server, Duration timeout) {
+  /** Waits for one server's answers (each request completes by its own timeout) and parses them. */
+  private static ServerObservation observation(ServerConfig server,
+      Map<String, CompletableFuture<EndpointResult>> calls, long deadlineNanos) {
+    Map<String, EndpointResult> answers = new LinkedHashMap<>();
     try {
-      // The HTTP client enforces the timeout per request; this bound is a backstop.
-      return f.get(timeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+      for (Map.Entry<String, CompletableFuture<EndpointResult>> call : calls.entrySet()) {
+        long left = Math.max(0, deadlineNanos - System.nanoTime());
+        answers.put(call.getKey(), call.getValue().get(left, TimeUnit.NANOSECONDS));
+      }
     } catch (TimeoutException e) {
-      f.cancel(true);
+      calls.values().forEach(f -> f.cancel(true));
       return ServerObservation.unreachable(server.name(), server.httpAddress(), Reachability.TIMEOUT,
-          "no answer within " + timeout.toMillis() + " ms");
+          "no answer by the poll's deadline");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ServerObservation.unreachable(server.name(), server.httpAddress(), Reachability.ERROR, "interrupted");
@@ -114,11 +148,17 @@ public final class HttpClusterObserver implements ClusterObserver {
       return ServerObservation.unreachable(server.name(), server.httpAddress(), Reachability.ERROR,
           "observation failed: " + e.getCause());
     }
+    return ObservationParser.parse(server.name(), server.httpAddress(), answers);
+  }
+
+  /** Every request completes by its own timeout; this bound on the whole poll is only a backstop. */
+  private static Duration backstop(Duration timeout) {
+    return timeout.multipliedBy(2).plusSeconds(1);
   }
 
   @Override
   public void close() {
-    clients.values().forEach(ConsulHttp::close);
-    pool.shutdownNow();
+    clients.values().forEach(c -> c.http().close());
+    callThreads.shutdownNow();
   }
 }

@@ -88,6 +88,19 @@ class CaptureFixturesTest {
     }
   }
 
+  /** Five healthy servers: the answers the scale benchmark's agent simulator replays (see bench.AgentSimulator). */
+  @Test
+  @Order(5)
+  void fiveHealthy() {
+    try (TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withServers(5).withNamePrefix("consul"))) {
+      lab.awaitLeader(LEADER_TIMEOUT);
+      lab.putKeys("fixture", 20);
+      pause(Duration.ofSeconds(3));
+      lab.awaitLeader(LEADER_TIMEOUT);
+      capture(lab, "five-healthy");
+    }
+  }
+
   private void captureReplaced(int servers, int replaced, String state) {
     try (TestLabCluster lab = TestLabCluster.start(LabOptions.defaults().withServers(servers).withNamePrefix("consul"))) {
       lab.awaitLeader(LEADER_TIMEOUT);

@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class HttpClusterObserverTest {
   private final List<HttpServer> servers = new ArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
+  private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
 
   @AfterEach
   void stop() {
@@ -45,11 +48,17 @@ class HttpClusterObserverTest {
   }
 
   private URI serve(int status, String body, boolean hang) throws IOException {
+    return serve(status, body, hang ? Duration.ofSeconds(20) : Duration.ZERO);
+  }
+
+  /** Serves the body after the delay (cut short when the test ends). */
+  private URI serve(int status, String body, Duration delay) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     s.createContext("/", ex -> {
-      if (hang) {
+      clientPorts.add(ex.getRemoteAddress().getPort());
+      if (!delay.isZero()) {
         try {
-          release.await(20, TimeUnit.SECONDS);
+          release.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -100,6 +109,45 @@ class HttpClusterObserverTest {
       // One hanging server costs one request timeout, not one per endpoint or per server.
       assertThat(took).isLessThan(Duration.ofMillis(2500));
       assertThat(s.took()).isPositive();
+    }
+  }
+
+  @Test
+  void theNextPollReusesThePreviousPollsConnections() throws IOException {
+    URI[] five = new URI[5];
+    for (int i = 0; i < five.length; i++) {
+      five[i] = serve(200, "{}", Duration.ofMillis(300)); // every request of a poll in flight at once
+    }
+    ClusterConfig cluster = cluster(Duration.ofSeconds(2), five);
+    try (HttpClusterObserver observer = new HttpClusterObserver(Clock.systemUTC())) {
+      observer.observe(cluster);
+      Set<Integer> first = Set.copyOf(clientPorts);
+      clientPorts.clear();
+      observer.observe(cluster);
+      // every endpoint of every server is asked in parallel, each on a connection that is kept for the next poll
+      assertThat(first).containsAll(clientPorts);
+    }
+  }
+
+  @Test
+  void anAgentThatDiedSinceThePreviousPollIsRefusedNotAnErrorOnItsKeptConnections() throws IOException {
+    URI agent = serve(200, "{}", false);
+    ClusterConfig cluster = cluster(Duration.ofSeconds(2), agent);
+    try (HttpClusterObserver observer = new HttpClusterObserver(Clock.systemUTC())) {
+      assertThat(observer.observe(cluster).servers().get(0).reachability()).isNotEqualTo(Reachability.REFUSED);
+      servers.forEach(s -> s.stop(0)); // closes its connections and its port, like a killed agent
+      assertThat(observer.observe(cluster).servers().get(0).reachability()).isEqualTo(Reachability.REFUSED);
+    }
+  }
+
+  @Test
+  void aClusterWhoseSettingsChangedIsPolledWithTheNewOnes() throws IOException {
+    URI hanging = serve(200, "{}", true);
+    try (HttpClusterObserver observer = new HttpClusterObserver(Clock.systemUTC())) {
+      observer.observe(cluster(Duration.ofMillis(900), hanging));
+      ClusterSnapshot again = observer.observe(cluster(Duration.ofMillis(150), hanging));
+      assertThat(again.servers()).extracting(ServerObservation::reachability).containsExactly(Reachability.TIMEOUT);
+      assertThat(again.took()).isLessThan(Duration.ofMillis(700));
     }
   }
 
