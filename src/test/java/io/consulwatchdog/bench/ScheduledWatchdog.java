@@ -30,7 +30,8 @@ final class ScheduledWatchdog implements AutoCloseable {
       throw new IllegalStateException("cannot create the watchdog's scheduler: " + e.getMessage(), e);
     }
     try {
-      scheduler.schedule(cluster.name(), cluster.pollInterval(), ticks.around(factory.create(cluster, () -> mode)));
+      Runnable tick = ticks.around(factory.create(cluster, () -> mode));
+      scheduler.schedule(cluster.name(), cluster.pollInterval(), scheduledAt -> tick.run());
       scheduler.start();
       return new ScheduledWatchdog(scheduler);
     } catch (SchedulerException | RuntimeException e) {
