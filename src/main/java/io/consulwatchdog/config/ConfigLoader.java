@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -188,8 +191,10 @@ public final class ConfigLoader {
     List<ServerConfig> clients = agents(c, "clients", executorDefaults, namesUsed, addressesUsed);
     RecoveryConfig recovery = c.optionalChild("recovery").map(this::recovery).orElse(RecoveryConfig.defaults());
     checkRecoveryNeeds(c, servers, clients, recovery);
+    List<MaintenanceWindow> windows = c.children("maintenance_windows").stream()
+        .map(ConfigLoader::maintenanceWindow).toList();
     c.rejectUnknownKeys();
-    return new ClusterConfig(name, servers, clients, poll, timeout, token, agentToken, tls, recovery);
+    return new ClusterConfig(name, servers, clients, poll, timeout, token, agentToken, tls, recovery, windows);
   }
 
   /**
@@ -444,6 +449,31 @@ public final class ConfigLoader {
         }
       }
     }
+  }
+
+  /** Reads one maintenance window; the cron expression is parsed by Quartz, never by hand. */
+  private static MaintenanceWindow maintenanceWindow(ConfigNode w) {
+    String cron = w.string("cron");
+    try {
+      MaintenanceWindow.validate(cron);
+    } catch (ParseException e) {
+      throw w.error(w.field("cron"), "must be a Quartz cron expression such as \"0 0 2 ? * SUN\" (seconds "
+          + "minutes hours day-of-month month day-of-week, one of the two days \"?\"): " + e.getMessage(), cron);
+    }
+    Duration duration = w.duration("duration", null, Duration.ofMinutes(1), Duration.ofDays(7));
+    if (duration == null) {
+      throw w.error(w.field("duration"), "is required: how long each window stays open, e.g. 2h", null);
+    }
+    String zone = w.string("time_zone", "UTC");
+    ZoneId timeZone;
+    try {
+      timeZone = ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw w.error(w.field("time_zone"), "must be a time zone such as UTC or Europe/Berlin", zone);
+    }
+    String reason = w.string("reason", "maintenance window");
+    w.rejectUnknownKeys();
+    return new MaintenanceWindow(cron, duration, timeZone, reason);
   }
 
   private static String name(ConfigNode n, String key) {

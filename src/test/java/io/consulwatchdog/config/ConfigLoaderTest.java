@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -327,5 +328,59 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> syntaxOnly.load(unknownKey)).hasMessageContaining("clusters[0].tls.ca_fil: unknown key");
     Path halfCertificate = write(REFERENCES_MISSING_FILES.replace("      key_file: /nonexistent/consul-watchdog/client-key.pem\n", ""));
     assertThatThrownBy(() -> syntaxOnly.load(halfCertificate)).hasMessageContaining("cert_file and key_file go together");
+  }
+
+  private static final String WINDOWS = """
+      clusters:
+        - name: dc1
+          maintenance_windows:
+            - cron: "0 0 2 ? * SUN"
+              duration: 2h
+              time_zone: Europe/Berlin
+              reason: kernel patching
+            - cron: "0 30 12 * * ?"
+              duration: 15m
+          servers:
+            - name: s1
+              http_address: http://127.0.0.1:8500
+      """;
+
+  @Test
+  void maintenanceWindowsAreParsedWithTheirZoneAndReason() throws IOException {
+    ClusterConfig dc1 = load(WINDOWS).clusters().get(0);
+    assertThat(dc1.maintenanceWindows()).hasSize(2);
+    MaintenanceWindow patching = dc1.maintenanceWindows().get(0);
+    assertThat(patching.cron()).isEqualTo("0 0 2 ? * SUN");
+    assertThat(patching.duration()).isEqualTo(Duration.ofHours(2));
+    assertThat(patching.timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(patching.reason()).isEqualTo("kernel patching");
+    MaintenanceWindow lunch = dc1.maintenanceWindows().get(1);
+    assertThat(lunch.timeZone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(lunch.reason()).isEqualTo("maintenance window");
+    assertThat(load(MINIMAL).clusters().get(0).maintenanceWindows()).isEmpty();
+  }
+
+  @Test
+  void aCronExpressionQuartzRefusesIsAConfigErrorNamingTheFieldAndTheValue() throws IOException {
+    // both day-of-month and day-of-week given: Quartz refuses it (one of them must be "?")
+    assertThatThrownBy(() -> load(WINDOWS.replace("0 0 2 ? * SUN", "0 0 2 * * SUN")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].maintenance_windows[0].cron: must be a Quartz cron expression")
+        .hasMessageContaining("(got \"0 0 2 * * SUN\")");
+    // a Unix cron line (five fields, no seconds) is not a Quartz expression
+    assertThatThrownBy(() -> load(WINDOWS.replace("0 0 2 ? * SUN", "0 2 * * 0")))
+        .hasMessageContaining("clusters[0].maintenance_windows[0].cron: must be a Quartz cron expression")
+        .hasMessageContaining("(got \"0 2 * * 0\")");
+  }
+
+  @Test
+  void aWindowWithoutDurationOrWithAnUnknownZoneIsAConfigError() throws IOException {
+    assertThatThrownBy(() -> load(WINDOWS.replace("        duration: 2h\n", "")))
+        .hasMessageContaining("clusters[0].maintenance_windows[0].duration: is required");
+    assertThatThrownBy(() -> load(WINDOWS.replace("Europe/Berlin", "Mars/Olympus")))
+        .hasMessageContaining("clusters[0].maintenance_windows[0].time_zone: must be a time zone such as UTC or Europe/Berlin")
+        .hasMessageContaining("(got \"Mars/Olympus\")");
+    assertThatThrownBy(() -> load(WINDOWS.replace("duration: 15m", "duration: 15m\n        mode: auto")))
+        .hasMessageContaining("clusters[0].maintenance_windows[1].mode: unknown key");
   }
 }
