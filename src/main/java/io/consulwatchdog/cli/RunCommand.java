@@ -41,7 +41,7 @@ public final class RunCommand implements Callable<Integer> {
     WatchdogConfig config = configOptions.load(spec, false);
     warnAboutTokensInClearText(config);
     if (listen != null) {
-      config = new WatchdogConfig(config.source(), config.stateDir(), listen, config.clusters());
+      config = config.withListenAddress(listen);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Daemon started;

@@ -42,6 +42,8 @@ public final class ConfigLoader {
   /** The recovery strategies the watchdog knows, in their usual order. */
   public static final List<String> STRATEGIES = List.of("restart-down-servers", "peers-json", "bootstrap-expect");
 
+  /** The prefix of a token file in the directory of systemd credentials (LoadCredential=). */
+  private static final String CREDENTIALS_DIRECTORY = "${CREDENTIALS_DIRECTORY}";
   /** Default state directory. */
   public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/consul-watchdog");
   /** Default address of /metrics and /health. */
@@ -168,8 +170,10 @@ public final class ConfigLoader {
       }
       clusters.add(cluster);
     }
+    Optional<Secret> controlToken = root.optionalString("control_token_file")
+        .map(path -> tokenFromFile(root, "control_token_file", path));
     root.rejectUnknownKeys();
-    return new WatchdogConfig(file, stateDir, listen, clusters);
+    return new WatchdogConfig(file, stateDir, listen, clusters, controlToken);
   }
 
   private ClusterConfig cluster(ConfigNode c, Optional<JsonNode> globalDefaults) {
@@ -325,22 +329,46 @@ public final class ConfigLoader {
       return file.map(f -> new Secret("file:" + f, "")).orElseGet(() -> new Secret("env:" + var.get(), ""));
     }
     if (file.isPresent()) {
-      Path p = existingFile(t, "file", file.get());
-      try {
-        String value = Files.readString(p, StandardCharsets.UTF_8).trim();
-        if (value.isEmpty()) {
-          throw t.error(t.field("file"), "the token file is empty", p.toString());
-        }
-        return new Secret("file:" + p, value);
-      } catch (IOException ex) {
-        throw t.error(t.field("file"), "cannot be read: " + ex.getMessage(), p.toString());
-      }
+      return tokenFromFile(t, "file", file.get());
     }
     String value = env.apply(var.get());
     if (value == null || value.isBlank()) {
       throw t.error(t.field("env"), "names an environment variable that is not set or empty", var.get());
     }
     return new Secret("env:" + var.get(), value.trim());
+  }
+
+  /**
+   * Reads a token from the file a key names (a leading ${CREDENTIALS_DIRECTORY} is the directory where systemd
+   * puts a service's LoadCredential= files); syntax-only loading opens nothing and leaves the value empty.
+   */
+  private Secret tokenFromFile(ConfigNode n, String key, String path) {
+    if (!checkReferences) {
+      return new Secret("file:" + path, "");
+    }
+    Path p = existingFile(n, key, withCredentialsDirectory(n, key, path));
+    try {
+      String value = Files.readString(p, StandardCharsets.UTF_8).trim();
+      if (value.isEmpty()) {
+        throw n.error(n.field(key), "the token file is empty", p.toString());
+      }
+      return new Secret("file:" + p, value);
+    } catch (IOException ex) {
+      throw n.error(n.field(key), "cannot be read: " + ex.getMessage(), p.toString());
+    }
+  }
+
+  /** Replaces a leading ${CREDENTIALS_DIRECTORY} by its value from the environment; an error if it is not set. */
+  private String withCredentialsDirectory(ConfigNode n, String key, String path) {
+    if (!path.startsWith(CREDENTIALS_DIRECTORY)) {
+      return path;
+    }
+    String dir = env.apply("CREDENTIALS_DIRECTORY");
+    if (dir == null || dir.isBlank()) {
+      throw n.error(n.field(key), "names " + CREDENTIALS_DIRECTORY + ", which systemd sets only for a service with "
+          + "LoadCredential= (run this command inside the service, or use validate --syntax-only)", path);
+    }
+    return dir + path.substring(CREDENTIALS_DIRECTORY.length());
   }
 
   private TlsConfig tls(ConfigNode t) {

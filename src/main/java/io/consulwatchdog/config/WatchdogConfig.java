@@ -11,12 +11,30 @@ import java.util.Optional;
  * @param stateDir where topology, audit journal and recovery state are kept
  * @param listenAddress host:port for /metrics and /health
  * @param clusters the clusters to watch
+ * @param controlToken the bearer token of the control API (control_token_file); without it the control
+ *     endpoints are off
  */
 public record WatchdogConfig(
-    Optional<Path> source, Path stateDir, String listenAddress, List<ClusterConfig> clusters) {
+    Optional<Path> source, Path stateDir, String listenAddress, List<ClusterConfig> clusters,
+    Optional<Secret> controlToken) {
 
   public WatchdogConfig {
     clusters = List.copyOf(clusters);
+  }
+
+  /** A config without a control token: the control endpoints are off. */
+  public WatchdogConfig(Optional<Path> source, Path stateDir, String listenAddress, List<ClusterConfig> clusters) {
+    this(source, stateDir, listenAddress, clusters, Optional.empty());
+  }
+
+  /** The same config listening elsewhere. */
+  public WatchdogConfig withListenAddress(String address) {
+    return new WatchdogConfig(source, stateDir, address, clusters, controlToken);
+  }
+
+  /** The same config with other clusters. */
+  public WatchdogConfig withClusters(List<ClusterConfig> others) {
+    return new WatchdogConfig(source, stateDir, listenAddress, others, controlToken);
   }
 
   /** Finds a cluster by name. */

@@ -2,7 +2,6 @@ package io.consulwatchdog.daemon;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
-import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutors;
@@ -11,50 +10,55 @@ import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
+import io.consulwatchdog.recover.PauseStore;
 import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running daemon: each cluster's loop (observe, diagnose, decide, plan, act, verify) on its own
- * schedule, plus the status server.
+ * schedule, the status and control API, and reloads of the config that change only the clusters they change.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
-  private final WatchdogConfig config;
-  private final HttpClusterObserver observer;
-  private final ExecutorResources executors;
-  private final PollScheduler scheduler;
-  private final StatusServer status;
-  private final Map<String, ClusterReconciler> loops;
+  private final Clock clock = Clock.systemUTC();
+  private final ModeOverrides overrides;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
   private final AutoCloseable jvmMetrics;
-  private final AtomicBoolean stopping;
-  private final List<ClusterLock> locks;
-  private volatile boolean closed;
+  private final HttpClusterObserver observer = new HttpClusterObserver(clock);
+  private final ExecutorResources executors = new ExecutorResources();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final Map<String, WatchedCluster> watched = new ConcurrentHashMap<>();
+  private final PauseStore pauses;
+  private final ReconcilerFactory factory;
+  private final DaemonStatus report;
+  private volatile WatchdogConfig config;
+  private PollScheduler scheduler;
+  private StatusServer status;
+  private boolean closed;
 
-  private Daemon(WatchdogConfig config, HttpClusterObserver observer, ExecutorResources executors,
-      PollScheduler scheduler, StatusServer status, Map<String, ClusterReconciler> loops, AutoCloseable jvmMetrics,
-      AtomicBoolean stopping, List<ClusterLock> locks) {
-    this.stopping = stopping;
+  private Daemon(WatchdogConfig config, ModeOverrides overrides) {
     this.config = config;
-    this.observer = observer;
-    this.executors = executors;
-    this.scheduler = scheduler;
-    this.status = status;
-    this.loops = loops;
-    this.jvmMetrics = jvmMetrics;
-    this.locks = locks;
+    this.overrides = overrides;
+    this.jvmMetrics = metrics.bindJvmAndProcessMetrics();
+    this.pauses = new PauseStore(config.stateDir());
+    this.factory = loopFactory();
+    this.report = new DaemonStatus(this::clustersInOrder, new ClusterControl(pauses, config.stateDir(), clock),
+        pauses, () -> this.config.stateDir(), clock);
   }
 
   /** Starts watching every cluster of the config, each in its configured mode. */
@@ -68,79 +72,148 @@ public final class Daemon implements AutoCloseable {
     // One daemon per cluster: each cluster's lock is taken before anything else, held until close().
     List<ClusterLock> locks = ClusterLock.acquireAll(config.stateDir(),
         config.clusters().stream().map(ClusterConfig::name).toList());
+    Daemon daemon = new Daemon(config, overrides);
     try {
-      return startHolding(config, overrides, locks);
+      daemon.startHolding(locks);
+      return daemon;
     } catch (Exception | Error e) {
-      locks.forEach(ClusterLock::close);
+      daemon.close();
+      locks.forEach(ClusterLock::close); // those not yet handed to a watched cluster
       throw e;
     }
   }
 
-  /** Starts the daemon once its clusters' locks are held. */
-  private static Daemon startHolding(WatchdogConfig config, ModeOverrides overrides, List<ClusterLock> locks)
-      throws Exception {
-    Clock clock = Clock.systemUTC();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
-    AutoCloseable jvmMetrics = metrics.bindJvmAndProcessMetrics();
-    HttpClusterObserver observer = new HttpClusterObserver(clock);
-    ExecutorResources executors = new ExecutorResources();
-    AtomicBoolean stopping = new AtomicBoolean();
-    ReconcilerFactory factory = ReconcilerFactory.standard(observer, s -> AgentExecutors.create(s, executors),
-        new HttpLeaderRead(), config.stateDir(), metrics, clock).withStopSignal(stopping::get);
-    Map<String, ClusterReconciler> loops = new LinkedHashMap<>();
-    for (ClusterConfig cluster : config.clusters()) {
-      EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), overrides);
-      metrics.registerCluster(cluster);
-      metrics.effectiveMode(cluster.name(), mode.kind());
-      loops.put(cluster.name(), factory.create(cluster, () -> mode));
-      log.info("Watching cluster {}: {} servers every {} ms, mode {}", cluster.name(),
-          cluster.servers().size(), cluster.pollInterval().toMillis(), mode);
+  /** Builds each cluster's loop, then listens, then starts the schedule. */
+  private void startHolding(List<ClusterLock> locks) throws SchedulerException {
+    for (int i = 0; i < config.clusters().size(); i++) {
+      watch(config.clusters().get(i), locks.get(i));
     }
-    StatusServer status;
-    try {
-      status = new StatusServer(config.listenAddress(), registry, () -> health(loops));
-    } catch (IOException e) {
-      observer.close();
-      executors.close();
-      jvmMetrics.close();
-      throw new IllegalStateException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
-    }
-    PollScheduler scheduler = new PollScheduler(config.clusters().size());
-    for (ClusterReconciler loop : loops.values()) {
-      scheduler.schedule(loop.cluster().name(), loop.cluster().pollInterval(), loop::tick);
+    status = listen();
+    scheduler = new PollScheduler(config.clusters().size());
+    for (WatchedCluster cluster : clustersInOrder()) {
+      schedule(cluster);
     }
     scheduler.start();
-    return new Daemon(config, observer, executors, scheduler, status, loops, jvmMetrics, stopping, locks);
   }
 
-  /** host:port actually bound for /metrics and /health. */
+  /** The factory of every cluster's loop: observations and leader reads count as progress of their cluster. */
+  private ReconcilerFactory loopFactory() {
+    return ReconcilerFactory.standard(ProgressTracking.observer(observer, this::progressOf), s -> {
+      throw new IllegalStateException("each cluster's loop gets executors of its own");
+    }, ProgressTracking.leaderRead(new HttpLeaderRead(), this::progressOf), config.stateDir(), metrics, clock)
+        .withStopSignal(stopping::get);
+  }
+
+  private Optional<LoopProgress> progressOf(String cluster) {
+    return Optional.ofNullable(watched.get(cluster)).map(WatchedCluster::progress);
+  }
+
+  /** Starts watching one cluster whose lock is held: its metrics, its loop, its progress. */
+  private WatchedCluster watch(ClusterConfig cluster, ClusterLock lock) {
+    metrics.registerCluster(cluster);
+    LoopProgress progress = new LoopProgress(clock, WatchedCluster.staleAfter(cluster));
+    WatchedCluster watchedCluster = new WatchedCluster(cluster, lock, progress, c -> buildLoop(c, progress));
+    watched.put(cluster.name(), watchedCluster);
+    log.info("Watching cluster {}: {} servers every {} ms, mode {}", cluster.name(), cluster.servers().size(),
+        cluster.pollInterval().toMillis(), watchedCluster.mode());
+    return watchedCluster;
+  }
+
+  /** One cluster's loop for one config; its executor operations count as progress while under way. */
+  private WatchedCluster.Loop buildLoop(ClusterConfig cluster, LoopProgress progress) {
+    ModeTracker mode = new ModeTracker(cluster, overrides, pauses, clock, metrics);
+    ClusterReconciler reconciler = factory
+        .withExecutors(s -> ProgressTracking.executor(AgentExecutors.create(s, executors), progress))
+        .create(cluster, mode);
+    return new WatchedCluster.Loop(cluster, mode, reconciler);
+  }
+
+  private void schedule(WatchedCluster cluster) throws SchedulerException {
+    scheduler.schedule(cluster.name(), cluster.config().pollInterval(), cluster::tick);
+  }
+
+  private StatusServer listen() {
+    try {
+      return new StatusServer(config.listenAddress(), registry, report, config.controlToken());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The watched clusters in the order of the config. */
+  private List<WatchedCluster> clustersInOrder() {
+    return config.clusters().stream().map(c -> watched.get(c.name())).filter(w -> w != null).toList();
+  }
+
+  /**
+   * Takes up a new config: clusters added start, clusters removed stop (after a tick under way), clusters
+   * changed get a new loop between two ticks, unchanged ones are not touched; the control token is replaced.
+   * A state_dir or listen_address change is logged and waits for a restart. A cluster whose lock another
+   * daemon holds is left out, with an error.
+   */
+  public synchronized ConfigChange reload(WatchdogConfig next) throws SchedulerException {
+    WatchdogConfig kept = new WatchdogConfig(next.source(), config.stateDir(), config.listenAddress(),
+        next.clusters(), next.controlToken());
+    ConfigChange change = ConfigChange.between(config, next);
+    change.needRestart().forEach(s -> log.warn("Reload: {} takes effect only after a restart; kept as it was", s));
+    for (String name : change.removed()) {
+      stopWatching(name);
+    }
+    for (String name : change.changed()) {
+      rewatch(kept.cluster(name).orElseThrow());
+    }
+    config = kept.withClusters(kept.clusters().stream()
+        .filter(c -> !change.added().contains(c.name()) || startWatching(c)).toList());
+    status.controlToken(config.controlToken());
+    log.info("Reloaded {}: {}", config.source().map(Object::toString).orElse("the config"), change.describe());
+    return change;
+  }
+
+  /** Starts watching a cluster added by a reload; false (logged) when another daemon holds its lock. */
+  private boolean startWatching(ClusterConfig cluster) {
+    try {
+      schedule(watch(cluster, ClusterLock.acquire(config.stateDir(), cluster.name())));
+      return true;
+    } catch (ClusterLock.HeldException | IOException | SchedulerException e) {
+      log.error("Reload: cluster {} is not watched: {}", cluster.name(), e.getMessage());
+      return false;
+    }
+  }
+
+  /** Stops watching a cluster a reload removed: no new tick; its lock goes once a tick under way ends. */
+  private void stopWatching(String name) throws SchedulerException {
+    scheduler.unschedule(name);
+    WatchedCluster removed = watched.remove(name);
+    removed.retire();
+    metrics.unregisterCluster(name);
+  }
+
+  /** Gives a cluster whose settings a reload changed a new loop, taken up between two ticks. */
+  private void rewatch(ClusterConfig cluster) throws SchedulerException {
+    WatchedCluster w = watched.get(cluster.name());
+    Duration before = w.config().pollInterval();
+    metrics.registerCluster(cluster);
+    metrics.retainServers(cluster);
+    w.replace(cluster);
+    if (!before.equals(cluster.pollInterval())) {
+      scheduler.reschedule(cluster.name(), cluster.pollInterval());
+    }
+  }
+
+  /** host:port actually bound for the status API and /metrics. */
   public String listenAddress() {
     String host = config.listenAddress().substring(0, config.listenAddress().lastIndexOf(':'));
     return host + ":" + status.port();
   }
 
-  private static Map<String, Object> health(Map<String, ClusterReconciler> loops) {
-    Map<String, Object> clusters = new LinkedHashMap<>();
-    loops.forEach((name, w) -> {
-      Map<String, Object> c = new LinkedHashMap<>();
-      w.history().latest().ifPresentOrElse(v -> {
-        c.put("state", v.code());
-        c.put("summary", v.summary());
-        c.put("observedAt", v.at());
-      }, () -> c.put("state", "NOT_YET_POLLED"));
-      c.put("recovery", w.state().state());
-      clusters.put(name, c);
-    });
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", "UP");
-    body.put("clusters", clusters);
-    return body;
-  }
-
   /** The latest verdict of a cluster, if polled. */
   public Optional<Verdict> latest(String cluster) {
-    return loops.get(cluster).history().latest();
+    return Optional.ofNullable(watched.get(cluster)).flatMap(w -> w.reconciler().history().latest());
+  }
+
+  /** A watched cluster by name (tests in this package). */
+  Optional<WatchedCluster> cluster(String name) {
+    return Optional.ofNullable(watched.get(name));
   }
 
   @Override
@@ -150,11 +223,15 @@ public final class Daemon implements AutoCloseable {
     }
     closed = true;
     stopping.set(true);
-    loops.values().stream().filter(l -> l.state().state().inRecovery()).forEach(l -> log.warn("Stopping during "
-        + "recovery {} of cluster {}: the step under way finishes, then what the recovery changed is undone",
-        l.state().recoveryId().orElse("?"), l.cluster().name()));
-    scheduler.close(); // waits for a tick under way
-    status.close();
+    clustersInOrder().stream().map(WatchedCluster::reconciler).filter(l -> l.state().state().inRecovery())
+        .forEach(l -> log.warn("Stopping during recovery {} of cluster {}: the step under way finishes, then what the "
+            + "recovery changed is undone", l.state().recoveryId().orElse("?"), l.cluster().name()));
+    if (scheduler != null) {
+      scheduler.close(); // waits for a tick under way
+    }
+    if (status != null) {
+      status.close();
+    }
     observer.close();
     executors.close();
     try {
@@ -162,7 +239,7 @@ public final class Daemon implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Closing the JVM metrics failed: {}", e.toString());
     }
-    locks.forEach(ClusterLock::close); // last: nothing of this daemon runs any more
+    watched.values().forEach(WatchedCluster::retire); // last: nothing of this daemon runs any more
     log.info("Stopped");
   }
 }

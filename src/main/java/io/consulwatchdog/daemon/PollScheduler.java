@@ -9,10 +9,13 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +32,15 @@ public final class PollScheduler implements AutoCloseable {
 
   private final Scheduler scheduler;
 
-  /** Creates a scheduler with one thread per cluster. */
+  /** Threads beyond one per cluster, for clusters a reload adds. */
+  static final int SPARE_THREADS = 4;
+
+  /** Creates a scheduler with one thread per cluster, and a few spare ones for clusters added by a reload. */
   public PollScheduler(int clusters) throws SchedulerException {
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog-" + INSTANCES.incrementAndGet());
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
-    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, clusters)));
+    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(clusters + SPARE_THREADS));
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
@@ -48,11 +54,28 @@ public final class PollScheduler implements AutoCloseable {
     ((Map<String, Runnable>) scheduler.getContext().get(TICKS)).put(cluster, tick);
     scheduler.scheduleJob(
         JobBuilder.newJob(TickJob.class).withIdentity(cluster, "clusters").usingJobData("cluster", cluster).build(),
-        TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").startNow()
-            .withSchedule(SimpleScheduleBuilder.simpleSchedule()
-                .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
-                .withMisfireHandlingInstructionNextWithRemainingCount())
-            .build());
+        trigger(cluster, interval));
+  }
+
+  /** Stops scheduling a cluster's tick; a tick under way is not interrupted. */
+  @SuppressWarnings("unchecked")
+  public void unschedule(String cluster) throws SchedulerException {
+    scheduler.deleteJob(JobKey.jobKey(cluster, "clusters"));
+    ((Map<String, Runnable>) scheduler.getContext().get(TICKS)).remove(cluster);
+  }
+
+  /** Runs a cluster's tick at a new interval from now on; its ticks still never overlap. */
+  public void reschedule(String cluster, Duration interval) throws SchedulerException {
+    scheduler.rescheduleJob(TriggerKey.triggerKey(cluster, "clusters"), trigger(cluster, interval));
+  }
+
+  /** Fires the cluster's job every interval from now; a missed fire is skipped, not queued. */
+  private static Trigger trigger(String cluster, Duration interval) {
+    return TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").forJob(cluster, "clusters").startNow()
+        .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+            .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
+            .withMisfireHandlingInstructionNextWithRemainingCount())
+        .build();
   }
 
   /** Starts firing. */
@@ -78,7 +101,10 @@ public final class PollScheduler implements AutoCloseable {
       String cluster = context.getMergedJobDataMap().getString("cluster");
       try {
         Map<String, Runnable> ticks = (Map<String, Runnable>) context.getScheduler().getContext().get(TICKS);
-        ticks.get(cluster).run();
+        Runnable tick = ticks.get(cluster);
+        if (tick != null) { // null: unscheduled by a reload after this fire was due
+          tick.run();
+        }
       } catch (RuntimeException | SchedulerException e) {
         log.error("Tick of cluster {} failed: {}", cluster, e.toString(), e);
       }

@@ -383,4 +383,47 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load(WINDOWS.replace("duration: 15m", "duration: 15m\n        mode: auto")))
         .hasMessageContaining("clusters[0].maintenance_windows[1].mode: unknown key");
   }
+
+  @Test
+  void theControlTokenIsReadFromTheFileTheConfigNamesAndNeverShown() throws IOException {
+    Path token = dir.resolve("control.token");
+    Files.writeString(token, "c0ntrol-s3cret\n");
+    WatchdogConfig c = load("control_token_file: " + token + "\n" + MINIMAL);
+    assertThat(c.controlToken()).hasValueSatisfying(t -> {
+      assertThat(t.value()).isEqualTo("c0ntrol-s3cret");
+      assertThat(t.file()).contains(token);
+    });
+    assertThat(c.toString()).doesNotContain("c0ntrol-s3cret");
+    assertThat(load(MINIMAL).controlToken()).isEmpty();
+
+    assertThatThrownBy(() -> load("control_token_file: " + dir.resolve("missing") + "\n" + MINIMAL))
+        .hasMessageContaining("control_token_file: must be a readable file");
+    Files.writeString(token, "\n");
+    assertThatThrownBy(() -> load("control_token_file: " + token + "\n" + MINIMAL))
+        .hasMessageContaining("control_token_file: the token file is empty");
+    assertThatThrownBy(() -> load("control_token: s3cret\n" + MINIMAL)).hasMessageContaining("control_token: unknown key");
+  }
+
+  @Test
+  void tokenFilesMayLiveInSystemdsCredentialsDirectory() throws IOException {
+    Path credentials = Files.createDirectories(dir.resolve("credentials"));
+    Files.writeString(credentials.resolve("consul-acl-token"), "acl-s3cret\n");
+    Files.writeString(credentials.resolve("control-token"), "c0ntrol-s3cret\n");
+    String yaml = "control_token_file: ${CREDENTIALS_DIRECTORY}/control-token\n"
+        + MINIMAL.replace("    servers:", "    acl_token: {file: \"${CREDENTIALS_DIRECTORY}/consul-acl-token\"}\n    servers:");
+    Path f = write(yaml);
+
+    WatchdogConfig c = new ConfigLoader(Map.of("CREDENTIALS_DIRECTORY", credentials.toString())::get).load(f);
+    assertThat(c.clusters().get(0).aclToken()).hasValueSatisfying(t -> {
+      assertThat(t.value()).isEqualTo("acl-s3cret");
+      assertThat(t.source()).isEqualTo("file:" + credentials.resolve("consul-acl-token"));
+    });
+    assertThat(c.controlToken()).hasValueSatisfying(t -> assertThat(t.value()).isEqualTo("c0ntrol-s3cret"));
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].acl_token.file: names ${CREDENTIALS_DIRECTORY}, which systemd sets only for a service "
+            + "with LoadCredential=");
+    assertThat(new ConfigLoader(Map.<String, String>of()::get).syntaxOnly().load(f).controlToken()).isPresent();
+  }
 }
