@@ -1,6 +1,7 @@
 package io.consulwatchdog.daemon;
 
 import io.consulwatchdog.config.ClusterConfig;
+import io.consulwatchdog.config.ConfigException;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.Verdict;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,7 @@ public final class Daemon implements AutoCloseable {
   private volatile WatchdogConfig config;
   private PollScheduler scheduler;
   private StatusServer status;
+  private SystemdNotifier notifier;
   private boolean closed;
 
   private Daemon(WatchdogConfig config, ModeOverrides overrides) {
@@ -94,6 +97,7 @@ public final class Daemon implements AutoCloseable {
       schedule(cluster);
     }
     scheduler.start();
+    notifier = SystemdNotifier.start(report, clock);
   }
 
   /** The factory of every cluster's loop: observations and leader reads count as progress of their cluster. */
@@ -143,6 +147,29 @@ public final class Daemon implements AutoCloseable {
   /** The watched clusters in the order of the config. */
   private List<WatchedCluster> clustersInOrder() {
     return config.clusters().stream().map(c -> watched.get(c.name())).filter(w -> w != null).toList();
+  }
+
+  /**
+   * Reloads the config (SIGHUP, systemctl reload): systemd is told RELOADING=1, then READY=1 whatever the
+   * outcome. A config that does not load (the error names the file, the field and the value) is logged and the
+   * running config stays in force; otherwise see {@link #reload(WatchdogConfig)}.
+   */
+  public void reloadFrom(Supplier<WatchdogConfig> loader) {
+    notifier.reloading();
+    try {
+      WatchdogConfig next;
+      try {
+        next = loader.get();
+      } catch (ConfigException e) {
+        log.error("Reload refused, the running config stays in force: {}", e.getMessage());
+        return;
+      }
+      reload(next);
+    } catch (SchedulerException | RuntimeException e) {
+      log.error("Reload failed part way: {}", e.toString(), e);
+    } finally {
+      notifier.reloaded();
+    }
   }
 
   /**
@@ -222,6 +249,9 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
+    if (notifier != null) {
+      notifier.close(); // STOPPING=1 first
+    }
     stopping.set(true);
     clustersInOrder().stream().map(WatchedCluster::reconciler).filter(l -> l.state().state().inRecovery())
         .forEach(l -> log.warn("Stopping during recovery {} of cluster {}: the step under way finishes, then what the "

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * What the daemon answers on /health, /ready and /status, and to control requests, from its watched clusters;
  * also the one-line summary systemd shows (STATUS=).
  */
-final class DaemonStatus implements StatusServer.Source {
+final class DaemonStatus implements StatusServer.Source, SystemdNotifier.View {
   private final Supplier<List<WatchedCluster>> clusters;
   private final ClusterControl control;
   private final PauseStore pauses;
@@ -37,17 +37,20 @@ final class DaemonStatus implements StatusServer.Source {
   }
 
   /** True while every cluster's loop makes progress (see {@link LoopProgress}). */
-  boolean allLive() {
+  @Override
+  public boolean allLive() {
     return clusters.get().stream().allMatch(c -> c.progress().live());
   }
 
   /** True once every cluster was polled at least once. */
-  boolean allPolled() {
+  @Override
+  public boolean allPolled() {
     return clusters.get().stream().allMatch(c -> c.reconciler().history().latest().isPresent());
   }
 
   /** One line: each cluster's diagnosis, recovery state when not idle, and mode. */
-  String summaryLine() {
+  @Override
+  public String summaryLine() {
     return clusters.get().stream().map(c -> {
       String verdict = c.reconciler().history().latest().map(Verdict::summary).map(s -> s.split(" leader=")[0])
           .orElse("not polled yet");
