@@ -13,9 +13,6 @@ import io.consulwatchdog.recover.AuditEvent;
 import io.consulwatchdog.recover.AuditJournal;
 import io.consulwatchdog.recover.RecoveryStatusStore;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -41,14 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonApiTest {
   private static final String TOKEN = "c0ntrol-t0ken-for-tests";
   @TempDir Path dir;
-  private final List<Socket> held = new ArrayList<>();
-  private ServerSocket silent;
+  private SilentServer silent;
 
   @AfterEach
   void closeSilentServer() throws IOException {
-    for (Socket s : held) {
-      s.close();
-    }
     if (silent != null) {
       silent.close();
     }
@@ -69,21 +61,9 @@ class DaemonApiTest {
     return new ConfigLoader().load(file);
   }
 
-  /** A server on loopback that accepts connections and never answers (a hang; the watchdog times out). */
   private String silentServer() throws IOException {
-    silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread accept = new Thread(() -> {
-      for (int i = 0; i < 100 && !silent.isClosed(); i++) {
-        try {
-          held.add(silent.accept());
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    }, "silent-server");
-    accept.setDaemon(true);
-    accept.start();
-    return "http://127.0.0.1:" + silent.getLocalPort();
+    silent = new SilentServer();
+    return silent.httpAddress();
   }
 
   private static HttpResponse<String> get(Daemon d, String path) throws Exception {

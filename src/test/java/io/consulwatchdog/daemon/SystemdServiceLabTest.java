@@ -10,7 +10,6 @@ import io.consulwatchdog.lab.LabCluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,23 +69,11 @@ class SystemdServiceLabTest {
   @Test
   void aTypeNotifyUnitIsActiveOnlyAfterTheFirstPollShowsItsStatusReloadsAndStops(LabCluster lab) throws Exception {
     lab.awaitLeader(Duration.ofSeconds(30));
-    List<Socket> held = new ArrayList<>();
-    try (ServerSocket hang = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    try (SilentServer hang = new SilentServer();
         SystemdUserLab systemd = SystemdUserLab.start(dir.resolve("systemd"))) {
-      Thread accept = new Thread(() -> {
-        for (int i = 0; i < 200 && !hang.isClosed(); i++) {
-          try {
-            held.add(hang.accept());
-          } catch (IOException closed) {
-            return;
-          }
-        }
-      }, "hang");
-      accept.setDaemon(true);
-      accept.start();
       int port = freePort();
       Path config = dir.resolve("config.yml");
-      Files.writeString(config, config(dir, lab, port, hang.getLocalPort(), false));
+      Files.writeString(config, config(dir, lab, port, hang.port(), false));
       Path log = dir.resolve("watchdog.log");
       systemd.install(UNIT, String.join("\n",
           "[Unit]",
@@ -133,7 +120,7 @@ class SystemdServiceLabTest {
       assertThat(show(systemd, "ActiveState")).isEqualTo("active");
       assertThat(show(systemd, "NRestarts")).isEqualTo("0");
 
-      Files.writeString(config, config(dir, lab, port, hang.getLocalPort(), true));
+      Files.writeString(config, config(dir, lab, port, hang.port(), true));
       systemd.systemctl("reload", UNIT);
       await().atMost(Duration.ofSeconds(20)).until(() -> get(base + "/status").contains("\"extra\""));
       await().atMost(Duration.ofSeconds(20)).until(() -> show(systemd, "ActiveState").equals("active"));
@@ -146,7 +133,7 @@ class SystemdServiceLabTest {
 
       long pid = Long.parseLong(show(systemd, "MainPID"));
       // a frozen daemon misses its pings: systemd aborts it after WatchdogSec and restarts it (good config again)
-      Files.writeString(config, config(dir, lab, port, hang.getLocalPort(), true));
+      Files.writeString(config, config(dir, lab, port, hang.port(), true));
       long frozenAt = System.nanoTime();
       new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
@@ -166,9 +153,6 @@ class SystemdServiceLabTest {
         List<String> lines = Files.readAllLines(log);
         System.out.println("--- watchdog.log (last 60 lines) ---");
         lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
-      }
-      for (Socket s : held) {
-        s.close();
       }
     }
   }
