@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The watchdog as a Type=notify service of a real systemd (a `systemd --user` manager on a private bus): it
  * becomes active only once every cluster was polled, shows its STATUS= line in `systemctl status`, keeps the
  * WatchdogSec= watchdog fed, reloads on `systemctl reload`, stops with success on `systemctl stop`, and is
- * restarted by systemd when it stops answering the watchdog.
+ * restarted by systemd when it stops answering the watchdog. The unit carries the shipped unit's system-call
+ * and privilege sandbox. (LoadCredential= is not tried here: this container's user manager leaves the
+ * credentials directory empty, even for SetCredential=.)
  */
 @Tag("lab")
 @ExtendWith(ConsulLabExtension.class)
@@ -40,6 +43,19 @@ class SystemdServiceLabTest {
   /** The slow cluster's only server accepts and never answers: its first poll lasts this request timeout. */
   private static final Duration SLOW_POLL = Duration.ofSeconds(6);
   @TempDir Path dir;
+
+  /** The shipped unit's settings that shape what the JVM may do (system calls, sockets, privileges), tried here. */
+  private static final Set<String> SANDBOX = Set.of("NoNewPrivileges", "CapabilityBoundingSet", "AmbientCapabilities",
+      "RestrictAddressFamilies", "SystemCallArchitectures", "SystemCallFilter", "SystemCallErrorNumber",
+      "RestrictNamespaces", "RestrictRealtime", "RestrictSUIDSGID", "LockPersonality", "MemoryDenyWriteExecute",
+      "NotifyAccess", "SuccessExitStatus", "ExecReload", "Type", "UMask");
+
+  private static List<String> shippedSandbox() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("systemd/consul-watchdog.service")).stream()
+        .filter(l -> SANDBOX.contains(l.split("=", 2)[0])).toList();
+    assertThat(lines).as("the shipped unit's sandbox").anyMatch(l -> l.startsWith("SystemCallFilter=~"));
+    return lines;
+  }
 
   private static String config(Path dir, LabCluster lab, int listenPort, int slowPort, boolean withExtra) {
     String servers = lab.servers().stream().map(s -> "      - {name: " + s.name() + ", http_address: \"" + s.httpUri()
@@ -75,24 +91,22 @@ class SystemdServiceLabTest {
       Path config = dir.resolve("config.yml");
       Files.writeString(config, config(dir, lab, port, hang.port(), false));
       Path log = dir.resolve("watchdog.log");
-      systemd.install(UNIT, String.join("\n",
+      List<String> unit = new ArrayList<>(List.of(
           "[Unit]",
           "Description=consul-watchdog under test",
           "[Service]",
-          "Type=notify",
           "ExecStart=" + Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx128m -cp "
               + System.getProperty("java.class.path") + " " + Main.class.getName() + " run --config " + config,
-          "ExecReload=/bin/kill -HUP $MAINPID",
           "WatchdogSec=5s",
           "TimeoutStartSec=60s",
           "TimeoutStopSec=30s",
           "TimeoutAbortSec=3s",
-          "SuccessExitStatus=143",
           "Restart=on-failure",
           "RestartSec=1s",
           "StandardOutput=append:" + log,
-          "StandardError=append:" + log,
-          ""));
+          "StandardError=append:" + log));
+      unit.addAll(shippedSandbox());
+      systemd.install(UNIT, String.join("\n", unit) + "\n");
 
       long startedAt = System.nanoTime();
       systemd.systemctl("start", "--no-block", UNIT);
