@@ -24,8 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,32 +182,13 @@ class DaemonApiTest {
   void healthAnswers503WhileALoopIsWedgedAndNamesIt() throws Exception {
     try (Daemon d = Daemon.start(config(true, null))) {
       await().atMost(Duration.ofSeconds(5)).until(() -> get(d, "/health").statusCode() == 200);
-      WatchedCluster dc1 = d.cluster("dc1").orElseThrow();
-      CountDownLatch release = new CountDownLatch(1);
-      Thread wedge = new Thread(() -> {
-        try {
-          dc1.betweenTicks(Duration.ofSeconds(5), () -> { // holds the loop: its ticks wait, nothing progresses
-            try {
-              return release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              return false;
-            }
-          });
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "wedge");
-      wedge.start();
-      try {
+      try (HeldLoop wedged = HeldLoop.of(d.cluster("dc1").orElseThrow())) {
         // staleAfter = 3 x max(poll_interval 300ms, request_timeout 1s) = 3s
         await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/health").statusCode() == 503);
         JsonNode health = json(get(d, "/health"));
         assertThat(health.path("status").asText()).isEqualTo("DOWN");
         assertThat(health.path("clusters").path("dc1").path("live").asBoolean()).isFalse();
         assertThat(health.path("clusters").path("dc1").path("staleAfter").asText()).isEqualTo("3s");
-      } finally {
-        release.countDown();
-        wedge.join(10_000);
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> get(d, "/health").statusCode() == 200);
     }

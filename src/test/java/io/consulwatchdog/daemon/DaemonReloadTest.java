@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,32 +61,11 @@ class DaemonReloadTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> d.latest("dc1").isPresent());
       WatchedCluster dc1 = d.cluster("dc1").orElseThrow();
       ClusterReconciler before = dc1.reconciler();
-      CountDownLatch inTick = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      Thread tick = new Thread(() -> { // stands for a long tick (a recovery) under way
-        try {
-          dc1.betweenTicks(Duration.ofSeconds(5), () -> {
-            inTick.countDown();
-            try {
-              return release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              return false;
-            }
-          });
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "long-tick");
-      tick.start();
-      try {
-        assertThat(inTick.await(10, TimeUnit.SECONDS)).isTrue();
+      try (HeldLoop longTick = HeldLoop.of(dc1)) { // stands for a long tick (a recovery) under way
         ConfigChange change = d.reload(config("dc1@2s"));
         assertThat(change.changed()).containsExactly("dc1");
         assertThat(dc1.reconciler()).as("not replaced under the running tick").isSameAs(before);
         assertThat(dc1.config().pollInterval()).isEqualTo(Duration.ofMillis(300));
-      } finally {
-        release.countDown();
-        tick.join(10_000);
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> dc1.reconciler() != before);
       assertThat(dc1.config().pollInterval()).isEqualTo(Duration.ofSeconds(2));
