@@ -75,12 +75,15 @@ public final class Daemon implements AutoCloseable {
     // One daemon per cluster: each cluster's lock is taken before anything else, held until close().
     List<ClusterLock> locks = ClusterLock.acquireAll(config.stateDir(),
         config.clusters().stream().map(ClusterConfig::name).toList());
-    Daemon daemon = new Daemon(config, overrides);
+    Daemon daemon = null;
     try {
+      daemon = new Daemon(config, overrides);
       daemon.startHolding(locks);
       return daemon;
     } catch (Exception | Error e) {
-      daemon.close();
+      if (daemon != null) {
+        daemon.close();
+      }
       locks.forEach(ClusterLock::close); // those not yet handed to a watched cluster
       throw e;
     }
@@ -191,6 +194,10 @@ public final class Daemon implements AutoCloseable {
     }
     config = kept.withClusters(kept.clusters().stream()
         .filter(c -> !change.added().contains(c.name()) || startWatching(c)).toList());
+    if (config.clusters().size() > scheduler.threads()) {
+      log.warn("Reload: {} clusters share {} poll threads, so a long tick (a recovery) can delay another cluster's "
+          + "poll; a restart gives each cluster its own", config.clusters().size(), scheduler.threads());
+    }
     status.controlToken(config.controlToken());
     log.info("Reloaded {}: {}", config.source().map(Object::toString).orElse("the config"), change.describe());
     return change;

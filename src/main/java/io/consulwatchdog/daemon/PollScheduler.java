@@ -31,6 +31,7 @@ public final class PollScheduler implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final Scheduler scheduler;
+  private final int threads;
 
   /** Threads beyond one per cluster, for clusters a reload adds. */
   static final int SPARE_THREADS = 4;
@@ -40,7 +41,8 @@ public final class PollScheduler implements AutoCloseable {
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog-" + INSTANCES.incrementAndGet());
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
-    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(clusters + SPARE_THREADS));
+    threads = clusters + SPARE_THREADS;
+    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
@@ -76,6 +78,11 @@ public final class PollScheduler implements AutoCloseable {
             .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
             .withMisfireHandlingInstructionNextWithRemainingCount())
         .build();
+  }
+
+  /** How many ticks can run at once. */
+  public int threads() {
+    return threads;
   }
 
   /** Starts firing. */
