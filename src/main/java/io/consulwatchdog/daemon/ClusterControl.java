@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -66,13 +67,13 @@ final class ClusterControl {
     }
     String reason = text(body, "reason", true).orElseThrow();
     String owner = owner(body);
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Optional<Pause> before = pauses.load(cluster.name()).filter(p -> p.activeAt(now));
     Pause pause = new Pause(owner, reason, now, now.plus(length));
     pauses.save(cluster.name(), pause);
     EffectiveMode mode = cluster.mode();
     log.warn("cluster {}: {} ({}); mode now {}", cluster.name(), pause.describe(), before.map(p -> "replaces the pause "
-        + "by " + p.owner() + " until " + p.until()).orElse("a recovery under way finishes first"), mode);
+        + "by " + p.owner() + " until " + p.until()).orElse("a recovery under way, if any, finishes first"), mode);
     Map<String, Object> reply = answer(cluster, mode);
     reply.put("pause", pause);
     before.ifPresent(p -> reply.put("replaced", p));
