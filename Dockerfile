@@ -1,7 +1,7 @@
 # consul-watchdog container image: build with Maven, run on a JRE.
 #
 #   docker build -t consul-watchdog .
-#   docker run -d --name consul-watchdog --stop-timeout 90 \
+#   docker run -d --name consul-watchdog --stop-timeout 360 \
 #     -v /etc/consul-watchdog:/etc/consul-watchdog:ro -v cw-state:/var/lib/consul-watchdog \
 #     -p 127.0.0.1:9464:9464 consul-watchdog
 #
@@ -9,9 +9,10 @@
 # (--listen overrides the config's listen_address, whose default 127.0.0.1 would be unreachable from
 # outside the container's network namespace). Publish the port on the host's loopback (as above) or
 # on the address Prometheus scrapes; the HEALTHCHECK below asks 127.0.0.1:9464 from inside.
-# Stopping: on SIGTERM the daemon finishes the recovery step under way before it exits, which can
-# take longer than Docker's default 10 s grace period: give it 90 s like the systemd unit's
-# TimeoutStopSec (docker run --stop-timeout 90; compose: stop_grace_period: 90s).
+# Stopping: on SIGTERM a recovery under way finishes its step, then undoes what it changed (starts the
+# servers it stopped) before the daemon exits: far longer than Docker's default 10 s grace period in the
+# worst case. Give it 6 minutes like the systemd unit's TimeoutStopSec (docker run --stop-timeout 360;
+# compose: stop_grace_period: 6m); without a recovery under way it exits in about a second.
 # Executors: the systemd D-Bus executor needs the host's bus socket mounted; the SSH executor needs
 # only the key and known_hosts (in /etc/consul-watchdog).
 

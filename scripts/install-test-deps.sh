@@ -26,3 +26,4 @@ install_missing() {
 }
 install_missing
 echo "install-test-deps: promtool at $(scripts/fetch-promtool.sh)"
+echo "install-test-deps: etcd (HA tests; unpacked, no service) at $(scripts/fetch-etcd.sh)"

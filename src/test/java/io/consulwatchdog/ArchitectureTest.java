@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureTest {
   /** The feature packages, bottom to top: a package may import only packages to its left. */
   static final List<String> LAYERS = List.of("json", "config", "consul", "observe", "diagnose", "decide", "plan",
-      "execute", "metrics", "recover", "daemon", "lab", "demo", "cli");
+      "execute", "metrics", "recover", "coordinate", "daemon", "lab", "demo", "cli");
   private static final List<String> PURE = List.of("diagnose", "decide", "plan");
   private static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

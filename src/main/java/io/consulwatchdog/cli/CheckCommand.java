@@ -209,8 +209,8 @@ public final class CheckCommand implements Callable<Integer> {
           "--agent-token-file: not a readable file (got \"" + agentTokenFile + "\")");
     }
     Secret agent = new Secret("file:" + agentTokenFile, Files.readString(agentTokenFile).trim());
-    return config.withClusters(config.clusters().stream().map(c -> c.withTokens(c.aclToken(), Optional.of(agent)))
-        .toList());
+    return config.withClusters(config.clusters().stream()
+        .map(c -> c.withTokens(c.aclToken(), Optional.of(agent))).toList());
   }
 
   private Optional<Duration> watchDuration() {

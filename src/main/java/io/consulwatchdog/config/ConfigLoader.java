@@ -170,10 +170,79 @@ public final class ConfigLoader {
       }
       clusters.add(cluster);
     }
+    CoordinationConfig coordination = root.optionalChild("coordination").map(n -> coordination(n, clusters))
+        .orElse(CoordinationConfig.none());
     Optional<Secret> controlToken = root.optionalString("control_token_file")
         .map(path -> tokenFromFile(root, "control_token_file", path));
     root.rejectUnknownKeys();
-    return new WatchdogConfig(file, stateDir, listen, clusters, controlToken);
+    return new WatchdogConfig(file, stateDir, listen, clusters, coordination, controlToken);
+  }
+
+  /**
+   * Reads the coordination block; a coordination store at an address of a watched cluster's agent is refused:
+   * the cluster being healed may have no leader, and then it serves no locks.
+   */
+  private CoordinationConfig coordination(ConfigNode n, List<ClusterConfig> clusters) {
+    CoordinationConfig d = CoordinationConfig.none();
+    String type = n.string("type", CoordinationConfig.NONE);
+    if (!CoordinationConfig.TYPES.contains(type)) {
+      throw n.error(n.field("type"), "must be one of " + String.join(", ", CoordinationConfig.TYPES), type);
+    }
+    List<String> raw = n.stringList("addresses", List.of());
+    List<URI> addresses = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      URI address = httpAddress(n.file(), n.field("addresses") + "[" + i + "]", raw.get(i));
+      String owner = watchedAgentAt(address, clusters);
+      if (owner != null) {
+        throw n.error(n.field("addresses") + "[" + i + "]", "is the address of " + owner + ": the coordination "
+            + "store must be a different cluster (a leaderless watched cluster serves no locks)", raw.get(i));
+      }
+      addresses.add(address);
+    }
+    if (!type.equals(CoordinationConfig.NONE) && addresses.isEmpty()) {
+      throw n.error(n.field("addresses"), "must list at least one http(s)://HOST:PORT of the " + type + " store", null);
+    }
+    Optional<Secret> token = n.optionalChild("token").map(this::secret);
+    if (token.isPresent() && !type.equals(CoordinationConfig.CONSUL)) {
+      throw n.error(n.field("token"), "is only for type consul", type);
+    }
+    TlsConfig tls = n.optionalChild("tls").map(this::tls).orElse(TlsConfig.defaults());
+    Duration minTtl = type.equals(CoordinationConfig.CONSUL) ? Duration.ofSeconds(10) : Duration.ofSeconds(2);
+    Duration ttl = n.duration("ttl", d.ttl(), minTtl, Duration.ofHours(1));
+    Duration lockDelay = n.duration("lock_delay", d.lockDelay(), Duration.ZERO, Duration.ofSeconds(60));
+    String prefix = n.string("key_prefix", d.keyPrefix());
+    if (!prefix.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")) {
+      throw n.error(n.field("key_prefix"), "must be key segments of letters, digits, '.', '_', '-' joined by '/'",
+          prefix);
+    }
+    Optional<String> instance = n.optionalString("instance_name");
+    instance.filter(i -> !NAME.matcher(i).matches()).ifPresent(i -> {
+      throw n.error(n.field("instance_name"), "must be letters, digits, '.', '_' or '-' (at most 63)", i);
+    });
+    Duration timeout = n.duration("request_timeout", d.requestTimeout(), Duration.ofMillis(100),
+        Duration.ofMinutes(1));
+    n.rejectUnknownKeys();
+    return new CoordinationConfig(type, addresses, token, tls, ttl, lockDelay, prefix, instance, timeout);
+  }
+
+  /** The field of the watched agent (server or client) at the address's host and port, or null. */
+  private static String watchedAgentAt(URI address, List<ClusterConfig> clusters) {
+    String hostPort = address.getHost().toLowerCase(Locale.ROOT) + ":" + address.getPort();
+    for (ClusterConfig c : clusters) {
+      for (ServerConfig s : concat(c.servers(), c.clients())) {
+        URI a = s.httpAddress();
+        if ((a.getHost().toLowerCase(Locale.ROOT) + ":" + a.getPort()).equals(hostPort)) {
+          return "agent " + s.name() + " of watched cluster " + c.name();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static List<ServerConfig> concat(List<ServerConfig> a, List<ServerConfig> b) {
+    List<ServerConfig> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private ClusterConfig cluster(ConfigNode c, Optional<JsonNode> globalDefaults) {

@@ -88,6 +88,12 @@ public final class ConsulHttp implements AutoCloseable {
         .put(RequestBody.create(body.getBytes(StandardCharsets.UTF_8))), null);
   }
 
+  /** POSTs a JSON body to a path and returns the answer; never throws. */
+  public EndpointResult post(URI agent, String pathAndQuery, String json) {
+    return execute(new Request.Builder().url(agent.toString() + pathAndQuery)
+        .post(RequestBody.create(json.getBytes(StandardCharsets.UTF_8))), null);
+  }
+
   /** DELETEs a path and returns the answer; never throws. */
   public EndpointResult delete(URI agent, String pathAndQuery) {
     return execute(new Request.Builder().url(agent.toString() + pathAndQuery).delete(), null);

@@ -43,6 +43,9 @@ record ConfigChange(List<String> added, List<String> removed, List<String> chang
     if (!old.listenAddress().equals(next.listenAddress())) {
       needRestart.add("listen_address " + old.listenAddress() + " -> " + next.listenAddress());
     }
+    if (!old.coordination().equals(next.coordination())) {
+      needRestart.add("coordination");
+    }
     return new ConfigChange(added, removed, changed, unchanged, needRestart);
   }
 

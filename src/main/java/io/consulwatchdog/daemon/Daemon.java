@@ -3,12 +3,14 @@ package io.consulwatchdog.daemon;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ConfigException;
 import io.consulwatchdog.config.WatchdogConfig;
+import io.consulwatchdog.coordinate.Coordinator;
 import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.AgentExecutors;
 import io.consulwatchdog.execute.ExecutorResources;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.observe.HttpClusterObserver;
+import io.consulwatchdog.recover.ActorLease;
 import io.consulwatchdog.recover.ClusterReconciler;
 import io.consulwatchdog.recover.HttpLeaderRead;
 import io.consulwatchdog.recover.PauseStore;
@@ -25,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,7 @@ public final class Daemon implements AutoCloseable {
   private final ReconcilerFactory factory;
   private final DaemonStatus report;
   private volatile WatchdogConfig config;
+  private Optional<Coordinator> coordinator = Optional.empty();
   private PollScheduler scheduler;
   private StatusServer status;
   private SystemdNotifier notifier;
@@ -61,7 +65,7 @@ public final class Daemon implements AutoCloseable {
     this.pauses = new PauseStore(config.stateDir());
     this.factory = loopFactory();
     this.report = new DaemonStatus(this::clustersInOrder, new ClusterControl(pauses, config.stateDir(), clock),
-        pauses, () -> this.config.stateDir(), clock);
+        pauses, () -> this.config.stateDir(), this::coordinationStatus, clock);
   }
 
   /** Starts watching every cluster of the config, each in its configured mode. */
@@ -89,11 +93,13 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  /** Builds each cluster's loop, then listens, then starts the schedule. */
+  /** Builds each cluster's loop (with its coordination lease, if any), then listens, then starts the schedule. */
   private void startHolding(List<ClusterLock> locks) throws SchedulerException {
+    coordinator = coordinatorFor(config);
     for (int i = 0; i < config.clusters().size(); i++) {
       watch(config.clusters().get(i), locks.get(i));
     }
+    coordinator.ifPresent(Coordinator::startRounds);
     status = listen();
     scheduler = new PollScheduler(config.clusters().size());
     for (WatchedCluster cluster : clustersInOrder()) {
@@ -109,6 +115,34 @@ public final class Daemon implements AutoCloseable {
       throw new IllegalStateException("each cluster's loop gets executors of its own");
     }, ProgressTracking.leaderRead(new HttpLeaderRead(), this::progressOf), config.stateDir(), metrics, clock)
         .withStopSignal(stopping::get);
+  }
+
+  /**
+   * The coordinator of the configured engine (none without coordination); it learns the node IDs the loops see,
+   * to refuse a coordination store that is one of the watched clusters. Its rounds start once the loops exist.
+   */
+  private Optional<Coordinator> coordinatorFor(WatchdogConfig config) {
+    if (!config.coordination().enabled()) {
+      return Optional.empty();
+    }
+    return Optional.of(Coordinator.create(config.coordination(),
+        config.clusters().stream().map(ClusterConfig::name).toList(), metrics,
+        () -> watched.values().stream().flatMap(w -> w.reconciler().seenNodeIds().stream()).collect(Collectors.toSet())));
+  }
+
+  /** The cluster's lease: its coordination lock, or, without coordination, the lease of a watchdog acting alone. */
+  private ActorLease leaseOf(String cluster) {
+    if (coordinator.isEmpty()) {
+      metrics.coordination(cluster, true, true);
+      return ActorLease.alone();
+    }
+    return coordinator.get().lease(cluster);
+  }
+
+  /** What /health and /status show of a cluster's coordination. */
+  private Map<String, Object> coordinationStatus(WatchedCluster cluster) {
+    return coordinator.map(co -> co.status(cluster.name()))
+        .orElse(Map.of("type", "none", "standing", cluster.reconciler().standing().describe()));
   }
 
   private Optional<LoopProgress> progressOf(String cluster) {
@@ -131,7 +165,7 @@ public final class Daemon implements AutoCloseable {
     ModeTracker mode = new ModeTracker(cluster, overrides, pauses, clock, metrics);
     ClusterReconciler reconciler = factory
         .withExecutors(s -> ProgressTracking.executor(AgentExecutors.create(s, executors), progress))
-        .create(cluster, mode);
+        .create(cluster, mode, leaseOf(cluster.name()));
     return new WatchedCluster.Loop(cluster, mode, reconciler);
   }
 
@@ -183,7 +217,7 @@ public final class Daemon implements AutoCloseable {
    */
   public synchronized ConfigChange reload(WatchdogConfig next) throws SchedulerException {
     WatchdogConfig kept = new WatchdogConfig(next.source(), config.stateDir(), config.listenAddress(),
-        next.clusters(), next.controlToken());
+        next.clusters(), config.coordination(), next.controlToken());
     ConfigChange change = ConfigChange.between(config, next);
     change.needRestart().forEach(s -> log.warn("Reload: {} takes effect only after a restart; kept as it was", s));
     for (String name : change.removed()) {
@@ -203,8 +237,16 @@ public final class Daemon implements AutoCloseable {
     return change;
   }
 
-  /** Starts watching a cluster added by a reload; false (logged) when another daemon holds its lock. */
+  /**
+   * Starts watching a cluster added by a reload; false (logged) when another daemon holds its lock, or when the
+   * watchdogs coordinate (the coordinator's locks are set at start: a new cluster needs a restart).
+   */
   private boolean startWatching(ClusterConfig cluster) {
+    if (coordinator.isPresent()) {
+      log.error("Reload: cluster {} is not watched: with coordination, a cluster added to the config is taken up "
+          + "only after a restart", cluster.name());
+      return false;
+    }
     try {
       schedule(watch(cluster, ClusterLock.acquire(config.stateDir(), cluster.name())));
       return true;
@@ -271,6 +313,7 @@ public final class Daemon implements AutoCloseable {
     }
     observer.close();
     executors.close();
+    coordinator.ifPresent(Coordinator::close); // after the loops: a step under way finished or was undone
     try {
       jvmMetrics.close();
     } catch (Exception e) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -25,14 +26,16 @@ final class DaemonStatus implements StatusServer.Source, SystemdNotifier.View {
   private final ClusterControl control;
   private final PauseStore pauses;
   private final Supplier<Path> stateDir;
+  private final Function<WatchedCluster, Map<String, Object>> coordination;
   private final Clock clock;
 
   DaemonStatus(Supplier<List<WatchedCluster>> clusters, ClusterControl control, PauseStore pauses,
-      Supplier<Path> stateDir, Clock clock) {
+      Supplier<Path> stateDir, Function<WatchedCluster, Map<String, Object>> coordination, Clock clock) {
     this.clusters = clusters;
     this.control = control;
     this.pauses = pauses;
     this.stateDir = stateDir;
+    this.coordination = coordination;
     this.clock = clock;
   }
 
@@ -76,6 +79,7 @@ final class DaemonStatus implements StatusServer.Source, SystemdNotifier.View {
         one.put("observedAt", v.at());
       }, () -> one.put("state", "NOT_YET_POLLED"));
       one.put("recovery", c.reconciler().state().state());
+      one.put("coordination", coordination.apply(c));
       byCluster.put(c.name(), one);
     }
     Map<String, Object> body = new LinkedHashMap<>();
@@ -110,6 +114,7 @@ final class DaemonStatus implements StatusServer.Source, SystemdNotifier.View {
     c.progress().latest().ifPresent(s -> one.put("snapshot", s));
     one.put("recovery", c.reconciler().state());
     one.put("mode", mode(c.mode()));
+    one.put("coordination", coordination.apply(c));
     pauses.load(c.name()).filter(p -> p.activeAt(clock.instant())).ifPresent(p -> one.put("pause", p));
     RecoveryHistory.lastRun(new AuditJournal(stateDir.get(), c.name(), clock).read())
         .ifPresent(r -> one.put("lastRecovery", r));

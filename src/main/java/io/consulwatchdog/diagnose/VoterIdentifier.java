@@ -161,8 +161,15 @@ final class VoterIdentifier {
         .min(Comparator.naturalOrder());
   }
 
-  /** True when a live server's gossip says this voter is alive (by node ID tag, or by address when untagged). */
+  /**
+   * True when a live server's gossip says this voter is alive (by node ID tag, or by address when untagged),
+   * unless the raft port gossip gives for it refused a connection at this poll (gossip has not yet noticed
+   * that it died).
+   */
   private boolean aliveInGossip(RaftServer voter) {
+    if (snapshot.raftPortRefused().contains(voter.id().toLowerCase())) {
+      return false;
+    }
     String host = host(voter.address());
     return reachable.stream()
         .flatMap(r -> r.members().orElse(List.of()).stream())
@@ -175,11 +182,14 @@ final class VoterIdentifier {
     return reachable.stream().anyMatch(r -> r.members().isPresent());
   }
 
-  /** Configured servers whose agent reports another node name, as "name (agent says X)". */
+  /**
+   * Configured servers whose agent reports another node name, as "name (agent says X)". Servers named by
+   * their address (an ad-hoc check: a configured name never holds a ':') have no name to compare.
+   */
   List<String> nameMismatches() {
     List<String> out = new ArrayList<>();
     for (ServerObservation s : reachable) {
-      if (!s.nodeName().isEmpty() && !s.nodeName().equals(s.name())) {
+      if (!s.nodeName().isEmpty() && !s.nodeName().equals(s.name()) && !s.name().contains(":")) {
         out.add(s.name() + " (agent says " + s.nodeName() + ")");
       }
     }

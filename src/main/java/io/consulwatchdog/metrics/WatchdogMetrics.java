@@ -196,6 +196,19 @@ public final class WatchdogMetrics {
         Tags.of("cluster", cluster, "reason", reason)).set(blocked);
   }
 
+  /**
+   * Sets what the coordination lock of a cluster looks like from this watchdog: whether the coordination
+   * store answers (consul_watchdog_coordination_available) and whether this watchdog holds the cluster's lock
+   * (consul_watchdog_coordination_lock_held). A watchdog without coordination acts alone: 1 and 1.
+   */
+  public void coordination(String cluster, boolean available, boolean held) {
+    flag("consul_watchdog_coordination_available",
+        "1 while the coordination store answers (0: no new recovery starts)", Tags.of("cluster", cluster))
+        .set(available);
+    flag("consul_watchdog_coordination_lock_held", "1 while this watchdog holds the cluster's coordination lock",
+        Tags.of("cluster", cluster)).set(held);
+  }
+
   /** Counts a recovery that started with a strategy. */
   public void recoveryStarted(String cluster, String strategy) {
     counter("consul_watchdog_recoveries_started", "Recoveries started", cluster, "strategy", strategy).increment();
@@ -207,6 +220,11 @@ public final class WatchdogMetrics {
     counter("consul_watchdog_recoveries_" + outcome, "Recoveries " + outcome, cluster, "strategy", strategy)
         .increment();
     recoveryTimer(cluster, strategy, outcome).record(took);
+  }
+
+  /** Records how long after a successful recovery started every voter was back (the cluster HEALTHY). */
+  public void redundancyRestored(String cluster, Duration sinceRecoveryStart) {
+    gauges(cluster).redundancyRestored.set(sinceRecoveryStart);
   }
 
   /** Counts one executed recovery step by kind and result. */
@@ -343,6 +361,10 @@ public final class WatchdogMetrics {
     Gauge.builder("consul_watchdog_last_leader_seen_timestamp_seconds", g, x -> epochSeconds(x.lastLeaderSeen.get()))
         .description("Unix time of the last poll that saw a leader (0 if none since the watchdog started)")
         .tags(tags).register(registry);
+    Gauge.builder("consul_watchdog_last_recovery_redundancy_restored_seconds", g,
+            x -> seconds(x.redundancyRestored.get()))
+        .description("From the start of the last successful recovery to the first poll with every voter back "
+            + "(HEALTHY); NaN until that happens").tags(tags).register(registry);
     Gauge.builder("consul_watchdog_poll_interval_seconds", g, x -> seconds(x.pollInterval.get()))
         .description("Configured time between polls (NaN if unknown)").tags(tags).register(registry);
     for (String state : RECOVERY_STATES) {
@@ -374,6 +396,7 @@ public final class WatchdogMetrics {
     final AtomicReference<Duration> pollInterval = new AtomicReference<>();
     final AtomicReference<String> recoveryState = new AtomicReference<>("IDLE");
     final AtomicReference<String> effectiveMode = new AtomicReference<>();
+    final AtomicReference<Duration> redundancyRestored = new AtomicReference<>();
 
     boolean is(DiagnosisCode code) {
       Verdict v = verdict.get();

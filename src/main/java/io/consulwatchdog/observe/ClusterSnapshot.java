@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything one poll observed about one cluster, server by server.
@@ -18,12 +19,15 @@ import java.util.Map;
  * @param servers one observation per configured server, in config order
  * @param addresses configured server name -> the IP addresses its http_address host resolved to at this
  *     poll (the host itself when it is an IP literal; empty when it did not resolve)
+ * @param raftPortRefused node IDs (lower case) of servers gossip calls alive, known to no answering server,
+ *     whose raft port as gossip gives it refused a connection: nothing runs there
  */
 public record ClusterSnapshot(String cluster, Instant observedAt, long monotonicNanos, Duration took,
-    List<ServerObservation> servers, Map<String, List<String>> addresses) {
+    List<ServerObservation> servers, Map<String, List<String>> addresses, Set<String> raftPortRefused) {
 
   public ClusterSnapshot {
     servers = List.copyOf(servers);
+    raftPortRefused = Set.copyOf(raftPortRefused);
     Map<String, List<String>> copy = new LinkedHashMap<>();
     addresses.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     addresses = Map.copyOf(copy);
@@ -35,7 +39,7 @@ public record ClusterSnapshot(String cluster, Instant observedAt, long monotonic
    */
   public ClusterSnapshot(String cluster, Instant observedAt, Duration took, List<ServerObservation> servers) {
     this(cluster, observedAt, ChronoUnit.NANOS.between(Instant.EPOCH, observedAt), took, servers,
-        literalHosts(servers));
+        literalHosts(servers), Set.of());
   }
 
   private static Map<String, List<String>> literalHosts(List<ServerObservation> servers) {

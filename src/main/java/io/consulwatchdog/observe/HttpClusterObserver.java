@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,8 @@ public final class HttpClusterObserver implements ClusterObserver {
    * so a stuck cluster's poll is not slowed down to the request timeout by this one endpoint.
    */
   static final Duration STALE_READ_TIMEOUT = Duration.ofMillis(500);
+  /** Bound of the connect to the raft port of a server only gossip knows (see {@link RaftPortProbe}). */
+  static final Duration RAFT_PORT_PROBE_TIMEOUT = Duration.ofMillis(500);
 
   private final Clock clock;
   private final HostResolver resolver;
@@ -77,8 +80,9 @@ public final class HttpClusterObserver implements ClusterObserver {
     }
     Map<String, List<String>> addresses = new LinkedHashMap<>();
     cluster.servers().forEach(s -> addresses.put(s.name(), resolver.addressesOf(s.httpAddress().getHost())));
+    Set<String> refused = RaftPortProbe.refused(observations, RAFT_PORT_PROBE_TIMEOUT, pool);
     return new ClusterSnapshot(cluster.name(), start, startNanos, Duration.ofNanos(System.nanoTime() - startNanos),
-        observations, addresses);
+        observations, addresses, refused);
   }
 
   private CompletableFuture<ServerObservation> observeServer(ConsulHttp http, ServerConfig server, Duration timeout) {

@@ -140,7 +140,7 @@ public final class ObservationParser {
       List<Member> out = new ArrayList<>();
       n.forEach(m -> out.add(new Member(m.path("Name").asText(""), m.path("Addr").asText(""),
           m.path("Status").asInt(0), "consul".equals(m.path("Tags").path("role").asText()),
-          m.path("Tags").path("id").asText(""))));
+          m.path("Tags").path("id").asText(""), (int) number(m.path("Tags").path("port")))));
       return Optional.of(List.copyOf(out));
     });
   }

@@ -80,10 +80,11 @@ public sealed interface AuditEvent {
    * @param stepIndex zero-based index of the step in the plan
    * @param step the step's one-line description
    * @param destructive whether the step is destructive
+   * @param fencingToken the coordination lock's fencing token the step ran under; null without coordination
    */
   @JsonTypeName(STEP_STARTED)
   record StepStarted(Instant time, String recoveryId, String cluster, int stepIndex, String step,
-      boolean destructive) implements AuditEvent {}
+      boolean destructive, Long fencingToken) implements AuditEvent {}
 
   /**
    * How a step ended.
@@ -99,7 +100,13 @@ public sealed interface AuditEvent {
    */
   @JsonTypeName(STEP_FINISHED)
   record StepFinished(Instant time, String recoveryId, String cluster, int stepIndex, String step, boolean success,
-      int exitCode, String stdout, String stderr, long durationMillis, String error) implements AuditEvent {}
+      int exitCode, String stdout, String stderr, long durationMillis, String error) implements AuditEvent {
+    /** The same event without its output (the copy shared through the coordination store). */
+    public StepFinished withoutOutput() {
+      return new StepFinished(time, recoveryId, cluster, stepIndex, step, success, exitCode, null, null,
+          durationMillis, error);
+    }
+  }
 
   /**
    * The end of a recovery.

@@ -17,10 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +36,21 @@ public final class AuditJournal {
   private final Path file;
   private final String cluster;
   private final Clock clock;
+  private final ActorLease lease;
+  /** The events of the recovery under way, shared through the coordination store after each one. */
+  private List<AuditEvent> progress = new ArrayList<>();
 
-  /** The journal of one cluster under the state directory. */
+  /** The journal of one cluster under the state directory, of a watchdog that acts alone. */
   public AuditJournal(Path stateDir, String cluster, Clock clock) {
+    this(stateDir, cluster, clock, ActorLease.alone());
+  }
+
+  /** The journal of one cluster whose recovery events are also shared through the lease's coordination store. */
+  public AuditJournal(Path stateDir, String cluster, Clock clock, ActorLease lease) {
     this.file = stateDir.resolve(cluster).resolve("audit.jsonl");
     this.cluster = cluster;
     this.clock = clock;
+    this.lease = lease;
   }
 
   /** The journal file. */
@@ -52,36 +60,96 @@ public final class AuditJournal {
 
   /** Records a whole plan, before any of it runs (or instead of running it, when the mode only plans). */
   public void recoveryPlanned(RecoveryPlan plan, boolean dryRun) {
-    append(new AuditEvent.RecoveryPlanned(clock.instant(), plan.id(), cluster, plan, dryRun));
+    AuditEvent.RecoveryPlanned planned = new AuditEvent.RecoveryPlanned(clock.instant(), plan.id(), cluster, plan,
+        dryRun);
+    append(planned);
+    if (!dryRun) {
+      synchronized (this) {
+        progress = new ArrayList<>();
+      }
+      shareAfter(planned);
+    }
   }
 
-  /** Records that a step is about to run; returns only once the line is on disk. */
+  /** Records that a step is about to run, without a fencing token; returns only once the line is on disk. */
   public void stepStarted(String recoveryId, int index, Step step) {
-    append(new AuditEvent.StepStarted(clock.instant(), recoveryId, cluster, index, step.describe(),
-        step.destructive()));
+    stepStarted(recoveryId, index, step, OptionalLong.empty());
+  }
+
+  /**
+   * Records that a step is about to run under a fencing token; returns only once the line is on disk. The start
+   * of a destructive step is shared through the coordination store first, on the condition that this watchdog
+   * still holds the lock: when it does not, {@link ActorLease.LeaseLostException} is thrown and nothing is
+   * written here, so the step must not run.
+   */
+  public void stepStarted(String recoveryId, int index, Step step, OptionalLong token) {
+    AuditEvent.StepStarted started = new AuditEvent.StepStarted(clock.instant(), recoveryId, cluster, index,
+        step.describe(), step.destructive(), token.isPresent() ? token.getAsLong() : null);
+    if (step.destructive()) {
+      shareBefore(started, token);
+      append(started);
+    } else {
+      append(started);
+      shareAfter(started);
+    }
   }
 
   /** Records how a step ended. */
   public void stepFinished(String recoveryId, int index, Step step, ExecutionResult result) {
-    append(new AuditEvent.StepFinished(clock.instant(), recoveryId, cluster, index, step.describe(),
-        result.success(), result.exitCode(), truncate(result.stdout()), truncate(result.stderr()),
-        result.took().toMillis(), result.error().isEmpty() ? null : result.error()));
+    AuditEvent.StepFinished finished = new AuditEvent.StepFinished(clock.instant(), recoveryId, cluster, index,
+        step.describe(), result.success(), result.exitCode(), truncate(result.stdout()), truncate(result.stderr()),
+        result.took().toMillis(), result.error().isEmpty() ? null : result.error());
+    append(finished);
+    shareAfter(finished.withoutOutput());
   }
 
   /** Records that the undo of a step is about to run; returns only once the line is on disk. */
   public void undoStarted(String recoveryId, int index, Step undo) {
-    append(new AuditEvent.UndoStarted(clock.instant(), recoveryId, cluster, index, undo.describe()));
+    AuditEvent event = new AuditEvent.UndoStarted(clock.instant(), recoveryId, cluster, index, undo.describe());
+    append(event);
+    shareAfter(event);
   }
 
   /** Records how the undo of a step ended. */
   public void undoFinished(String recoveryId, int index, Step undo, ExecutionResult result) {
-    append(new AuditEvent.UndoFinished(clock.instant(), recoveryId, cluster, index, undo.describe(), result.success(),
-        result.error().isEmpty() ? null : result.error()));
+    AuditEvent event = new AuditEvent.UndoFinished(clock.instant(), recoveryId, cluster, index, undo.describe(),
+        result.success(), result.error().isEmpty() ? null : result.error());
+    append(event);
+    shareAfter(event);
   }
 
   /** Records the end of a recovery: SUCCEEDED, FAILED or DRY_RUN, with a reason. */
   public void recoveryFinished(String recoveryId, String outcome, String reason) {
-    append(new AuditEvent.RecoveryFinished(clock.instant(), recoveryId, cluster, outcome, reason));
+    AuditEvent event = new AuditEvent.RecoveryFinished(clock.instant(), recoveryId, cluster, outcome, reason);
+    append(event);
+    if (!AuditEvent.DRY_RUN.equals(outcome)) {
+      shareAfter(event);
+    }
+  }
+
+  /** Shares the progress with the event added, before it is written here; throws when the lock is not held. */
+  private synchronized void shareBefore(AuditEvent event, OptionalLong token) {
+    List<AuditEvent> next = new ArrayList<>(progress);
+    next.removeIf(e -> !e.recoveryId().equals(event.recoveryId()));
+    next.add(event);
+    lease.share(List.copyOf(next), token);
+    progress = next;
+  }
+
+  /** Shares the progress with the event added, after it was written here; a store that fails is only logged. */
+  private synchronized void shareAfter(AuditEvent event) {
+    boolean ofSharedRecovery = event instanceof AuditEvent.RecoveryPlanned
+        || (!progress.isEmpty() && progress.get(0).recoveryId().equals(event.recoveryId()));
+    if (lease.solo() || !ofSharedRecovery) {
+      return; // nothing is shared, or not a recovery the store knows (one this watchdog ends without running)
+    }
+    progress.add(event);
+    try {
+      lease.share(List.copyOf(progress), OptionalLong.empty());
+    } catch (RuntimeException e) {
+      log.warn("recovery {}: its progress could not be shared through the coordination store ({}); the next "
+          + "destructive step will not run without it", event.recoveryId(), e.getMessage());
+    }
   }
 
   /** Records an operator's acknowledgement of an escalation. */
@@ -130,31 +198,21 @@ public final class AuditJournal {
 
   /** The last recovery planned for real whose end is not recorded, with the steps that are. */
   public Optional<UnfinishedRecovery> unfinished() {
-    RecoveryPlan open = null;
-    Map<Integer, Boolean> finished = new HashMap<>();
-    Integer dangling = null;
-    for (AuditEvent e : read()) {
-      if (e instanceof AuditEvent.RecoveryPlanned p) {
-        if (!p.dryRun() && p.plan() != null) {
-          open = p.plan();
-          finished = new HashMap<>();
-          dangling = null;
-        }
-      } else if (open == null || !open.id().equals(e.recoveryId())) {
-        continue;
-      } else if (e instanceof AuditEvent.StepStarted started) {
-        dangling = started.stepIndex();
-      } else if (e instanceof AuditEvent.StepFinished ended) {
-        finished.put(ended.stepIndex(), ended.success());
-        if (dangling != null && dangling == ended.stepIndex()) {
-          dangling = null;
-        }
-      } else if (e instanceof AuditEvent.RecoveryFinished) {
-        open = null;
-      }
+    return UnfinishedRecovery.of(read());
+  }
+
+  /**
+   * Takes over a recovery another holder shared through the coordination store: its events that this journal
+   * does not hold yet are appended (as they were written), and they become the progress shared from now on.
+   */
+  public synchronized void adopt(List<AuditEvent> shared) {
+    if (shared.isEmpty()) {
+      return;
     }
-    return open == null ? Optional.empty()
-        : Optional.of(new UnfinishedRecovery(open, finished, Optional.ofNullable(dangling)));
+    String id = shared.get(0).recoveryId();
+    long here = read().stream().filter(e -> id.equals(e.recoveryId())).count();
+    shared.stream().skip(here).forEach(this::append);
+    progress = new ArrayList<>(shared);
   }
 
   private synchronized void append(AuditEvent event) {

@@ -7,6 +7,7 @@ import io.consulwatchdog.decide.DecisionMaker;
 import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
+import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.History;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.metrics.WatchdogMetrics;
@@ -18,10 +19,12 @@ import io.consulwatchdog.plan.RecoveryPlan;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,16 +53,23 @@ public final class ClusterReconciler {
   private final WatchdogMetrics metrics;
   private final Supplier<EffectiveMode> mode;
   private final Clock clock;
+  private final ActorLease lease;
   private final SecureRandom random = new SecureRandom();
 
   private volatile RecoveryStatus status;
+  private volatile ActorLease.Standing standing;
   private boolean resumeChecked;
+  /** When the last successful recovery started, until every voter is back (the cluster HEALTHY). */
+  private Optional<Instant> redundancyPending = Optional.empty();
   private String lastRefusal = "";
+  private String lastStandbyNote = "";
 
   /** A loop over one cluster with its collaborators; its status is loaded from the store. */
   ClusterReconciler(ClusterConfig cluster, ClusterPoller poller, DecisionMaker decisionMaker, Planner planner,
       PlanRunner runner, TopologyStore topology, AuditJournal journal, RecoveryStatusStore store,
-      WatchdogMetrics metrics, Supplier<EffectiveMode> mode, Clock clock) {
+      WatchdogMetrics metrics, Supplier<EffectiveMode> mode, Clock clock, ActorLease lease) {
+    this.lease = lease;
+    this.standing = lease.standing();
     this.cluster = cluster;
     this.poller = poller;
     this.decisionMaker = decisionMaker;
@@ -76,25 +86,45 @@ public final class ClusterReconciler {
   }
 
   /**
-   * One poll: observe, diagnose, decide and, when decided, recover. The first tick first finishes (or
-   * safely ends) a recovery that a previous run of the watchdog left unfinished.
+   * One poll: observe, diagnose, decide and, when decided and this watchdog holds the cluster's lock, recover.
+   * The first tick as holder first finishes (or safely ends) a recovery that a previous run of the watchdog,
+   * or the previous holder, left unfinished.
    */
   public Tick tick() {
     MDC.put("cluster", cluster.name());
     try {
-      if (!resumeChecked) {
+      ActorLease.Standing now = lookUpStanding();
+      if (now instanceof ActorLease.Standing.Holding && !resumeChecked) {
         resumeUnfinished();
+        if (!resumeChecked) {
+          now = new ActorLease.Standing.Unavailable("the shared recovery progress cannot be read yet");
+        }
       }
-      return tickInCluster();
+      return tickInCluster(now);
     } finally {
       MDC.remove(RECOVERY_KEY);
       MDC.remove("cluster");
     }
   }
 
-  private Tick tickInCluster() {
+  /** Asks the lease where this watchdog stands; logs and exports each change; a holder that stops holding resumes again when it holds again. */
+  private ActorLease.Standing lookUpStanding() {
+    ActorLease.Standing now = lease.standing();
+    if (!now.equals(standing)) {
+      log.info("cluster {}: coordination: {} (was: {})", cluster.name(), now.describe(), standing.describe());
+      if (!(now instanceof ActorLease.Standing.Holding)) {
+        resumeChecked = false;
+      }
+    }
+    standing = now;
+    metrics.recoveryBlocked(cluster.name(), "coordination_unavailable", now instanceof ActorLease.Standing.Unavailable);
+    return now;
+  }
+
+  private Tick tickInCluster(ActorLease.Standing standingNow) {
     adoptAcknowledgement();
     PollResult seen = poller.poll();
+    noteRedundancy(seen.verdict());
     EffectiveMode now = mode.get();
     Decision decision = decisionMaker.decide(seen.verdict(), poller.history(), status, cluster.recovery(), now,
         clock.instant());
@@ -102,6 +132,11 @@ public final class ClusterReconciler {
     if (!decision.plans()) {
       return new Tick(seen, decision, Optional.empty(), Optional.empty());
     }
+    if (!(standingNow instanceof ActorLease.Standing.Holding)) {
+      noteNotActing(decision, standingNow);
+      return new Tick(seen, decision, Optional.empty(), Optional.empty());
+    }
+    lastStandbyNote = "";
 
     // Re-probe right before acting: the cluster must still be in the very state that was confirmed.
     PollResult again = poller.poll();
@@ -135,6 +170,27 @@ public final class ClusterReconciler {
     RunResult run = runSafely(plan, 0);
     finishRecovery(plan, run);
     return new Tick(again, decision, planned, Optional.of(run));
+  }
+
+  /** After a successful recovery, the first HEALTHY poll means every voter is back: say so and export it. */
+  private void noteRedundancy(Verdict verdict) {
+    if (redundancyPending.isPresent() && verdict.code() == DiagnosisCode.HEALTHY) {
+      Duration took = Duration.between(redundancyPending.get(), verdict.at());
+      log.info("cluster {}: every voter back ({} of {}) {} ms after the last recovery started", cluster.name(),
+          verdict.liveVoters(), verdict.voters(), took.toMillis());
+      metrics.redundancyRestored(cluster.name(), took);
+      redundancyPending = Optional.empty();
+    }
+  }
+
+  /** Only the lock holder plans and acts: a standby, or a watchdog that cannot reach the store, says so once per change. */
+  private void noteNotActing(Decision decision, ActorLease.Standing now) {
+    String note = now.describe();
+    if (!note.equals(lastStandbyNote)) {
+      String what = now instanceof ActorLease.Standing.Unavailable ? "no recovery starts" : "this watchdog does not act";
+      log.warn("cluster {}: {}; {}: {}", cluster.name(), decision.reason(), what, note);
+      lastStandbyNote = note;
+    }
   }
 
   /** Plans from a poll; a refusal is logged once per distinct reason and gives no plan. */
@@ -186,8 +242,15 @@ public final class ClusterReconciler {
    * FAILED when its interrupted step was destructive or the mode no longer acts. Called by the first tick.
    */
   public Optional<RunResult> resumeUnfinished() {
+    Optional<UnfinishedRecovery> unfinished;
+    try {
+      unfinished = lease.solo() ? journal.unfinished() : adoptSharedProgress();
+    } catch (ActorLease.LeaseLostException e) {
+      log.warn("cluster {}: the shared recovery progress cannot be read: {}; no recovery starts until it can",
+          cluster.name(), e.getMessage());
+      return Optional.empty();
+    }
     resumeChecked = true;
-    Optional<UnfinishedRecovery> unfinished = journal.unfinished();
     if (unfinished.isEmpty()) {
       if (status.state().inRecovery()) {
         String why = "state file says " + status.state() + " but the journal shows no unfinished recovery";
@@ -203,8 +266,8 @@ public final class ClusterReconciler {
     if (unfinished.get().changedServers()) {
       // Servers were stopped or files written: put them back rather than continue from a state this run
       // of the watchdog did not see happen, whatever the mode is now.
-      log.error("cluster {}: recovery {} was interrupted by a watchdog restart after changing servers; putting "
-          + "back what it changed", cluster.name(), plan.id());
+      log.error("cluster {}: recovery {} was interrupted ({}) after changing servers; putting back what it "
+          + "changed", cluster.name(), plan.id(), lease.solo() ? "a watchdog restart" : "its holder stopped");
       String undone = runner.undo(plan, unfinished.get().ranOrStarted());
       RunResult interrupted = new RunResult(true, Optional.empty(), "interrupted by a watchdog restart; " + undone,
           Duration.ZERO);
@@ -238,6 +301,30 @@ public final class ClusterReconciler {
     RunResult run = runSafely(plan, from);
     finishRecovery(plan, run);
     return Optional.of(run);
+  }
+
+  /**
+   * The recovery the coordination store shows unfinished, taken over into this journal; a recovery this
+   * journal shows unfinished that the store does not show under way is ended here without running anything:
+   * another holder took it over, or none of its destructive steps ran (each is shared before it runs).
+   */
+  private Optional<UnfinishedRecovery> adoptSharedProgress() {
+    List<AuditEvent> shared = lease.sharedProgress();
+    Optional<UnfinishedRecovery> fromStore = UnfinishedRecovery.of(shared);
+    Optional<String> storeId = fromStore.map(u -> u.plan().id());
+    journal.unfinished().filter(local -> !storeId.equals(Optional.of(local.plan().id()))).ifPresent(local -> {
+      String why = "not continued by this watchdog: the coordination store shows " + storeId.map(id -> "recovery "
+          + id + " under way").orElse("no unfinished recovery") + " (another watchdog took it over, or none of "
+          + "its destructive steps ran)";
+      log.warn("cluster {}: recovery {} {}", cluster.name(), local.plan().id(), why);
+      journal.recoveryFinished(local.plan().id(), AuditEvent.FAILED, why);
+    });
+    if (fromStore.isPresent()) {
+      log.warn("cluster {}: taking over recovery {} from the coordination store ({} events)", cluster.name(),
+          storeId.get(), shared.size());
+      journal.adopt(shared.stream().filter(e -> storeId.get().equals(e.recoveryId())).toList());
+    }
+    return fromStore;
   }
 
   /** Runs a plan; an internal error (a journal that cannot be written...) ends it as failed, never silently. */
@@ -285,6 +372,7 @@ public final class ClusterReconciler {
     }
     metrics.recoveryFinished(cluster.name(), plan.strategy(), succeeded, run.took());
     RecoveryStatus next = status.recoveryFinished(succeeded, clock.instant(), cluster.recovery());
+    redundancyPending = succeeded ? Optional.of(clock.instant().minus(run.took())) : Optional.empty();
     moveTo(next, "recovery " + plan.id() + (succeeded ? " succeeded: " : " failed: ") + reason);
     if (next.state() == RecoveryState.ESCALATED) {
       metrics.escalated(cluster.name());
@@ -308,6 +396,16 @@ public final class ClusterReconciler {
 
   private String newRecoveryId() {
     return ID_TIME.format(clock.instant()) + "-" + String.format("%04x", random.nextInt(0x10000));
+  }
+
+  /** Where this watchdog stood for the cluster at the last tick (holder, standby, or coordination unavailable). */
+  public ActorLease.Standing standing() {
+    return standing;
+  }
+
+  /** The node IDs (lower case) of the servers this loop has seen answer, to tell the watched clusters apart from the coordination store. */
+  public Set<String> seenNodeIds() {
+    return poller.lastLogIndexes().keySet();
   }
 
   /** The cluster this loop watches. */

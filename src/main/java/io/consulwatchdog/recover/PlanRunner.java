@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +50,7 @@ public final class PlanRunner {
   private final Sleeper sleeper;
   private final Duration pollInterval;
   private final BooleanSupplier stopping;
+  private final ActorLease lease;
   /** Threads that run the parts of a multi-agent step together (a few agents at most, idle threads end). */
   private static final ExecutorService PARTS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "recovery-part");
@@ -76,6 +78,20 @@ public final class PlanRunner {
   public PlanRunner(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors, ClusterObserver observer,
       LeaderRead leaderRead, AuditJournal journal, WatchdogMetrics metrics, Clock clock, Sleeper sleeper,
       Duration pollInterval, BooleanSupplier stopping) {
+    this(cluster, executors, observer, leaderRead, journal, metrics, clock, sleeper, pollInterval, stopping,
+        ActorLease.alone());
+  }
+
+  /**
+   * A runner for one cluster that, before each destructive step, proves through the lease that this watchdog
+   * still holds the cluster's lock, and journals the step with the lock's fencing token.
+   *
+   * @param lease the coordination lock of the cluster ({@link ActorLease#alone()} without coordination)
+   */
+  public PlanRunner(ClusterConfig cluster, Function<ServerConfig, AgentExecutor> executors, ClusterObserver observer,
+      LeaderRead leaderRead, AuditJournal journal, WatchdogMetrics metrics, Clock clock, Sleeper sleeper,
+      Duration pollInterval, BooleanSupplier stopping, ActorLease lease) {
+    this.lease = lease;
     this.stopping = stopping;
     this.cluster = cluster;
     this.executors = executors;
@@ -103,8 +119,12 @@ public final class PlanRunner {
           log.warn("recovery {}: {}", plan.id(), why);
           return failed(plan, i - 1, why, start, opened);
         }
-        log.info("recovery {} step {}/{}: {}", plan.id(), i + 1, plan.steps().size(), step.describe());
-        journal.stepStarted(plan.id(), i, step);
+        Optional<String> unfenced = startStep(plan, i, step);
+        if (unfenced.isPresent()) {
+          String why = "step " + (i + 1) + " (" + step.describe() + ") not run: " + unfenced.get();
+          log.error("recovery {}: {}", plan.id(), why);
+          return failed(plan, i - 1, why, start, opened);
+        }
         ExecutionResult result = execute(step, opened);
         journal.stepFinished(plan.id(), i, step, result);
         metrics.stepExecuted(plan.cluster(), step.kind(), result.success());
@@ -118,6 +138,29 @@ public final class PlanRunner {
       }
       return new RunResult(true, Optional.empty(), "all " + (plan.steps().size() - fromStep) + " steps succeeded",
           Duration.between(start, clock.instant()));
+    }
+  }
+
+  /**
+   * Journals the start of a step; a destructive one first proves that this watchdog still holds the cluster's
+   * lock and is journaled (and shared) with its fencing token. Returns why the step must not run, if it must not.
+   */
+  private Optional<String> startStep(RecoveryPlan plan, int i, Step step) {
+    OptionalLong token = OptionalLong.empty();
+    if (step.destructive()) {
+      ActorLease.Fence fence = lease.fence();
+      if (fence instanceof ActorLease.Fence.Lost lost) {
+        return Optional.of("the fencing check failed: " + lost.reason());
+      }
+      token = ((ActorLease.Fence.Held) fence).token();
+    }
+    log.info("recovery {} step {}/{}: {}{}", plan.id(), i + 1, plan.steps().size(), step.describe(),
+        token.isPresent() ? " (fencing token " + token.getAsLong() + ")" : "");
+    try {
+      journal.stepStarted(plan.id(), i, step, token);
+      return Optional.empty();
+    } catch (ActorLease.LeaseLostException e) {
+      return Optional.of("its start could not be recorded in the coordination store under the lock: " + e.getMessage());
     }
   }
 

@@ -82,16 +82,24 @@ public record ReconcilerFactory(ClusterObserver observer, Function<ServerConfig,
         pollDuringRecovery, lookOnly, signal);
   }
 
-  /** A new loop for one cluster; its recovery status is loaded from the state dir. */
+  /** A new loop for one cluster of a watchdog that acts alone; its recovery status is loaded from the state dir. */
   public ClusterReconciler create(ClusterConfig cluster, Supplier<EffectiveMode> mode) {
+    return create(cluster, mode, ActorLease.alone());
+  }
+
+  /**
+   * A new loop for one cluster that plans and acts only while the lease says this watchdog holds the
+   * cluster's lock, and shares its recovery's progress through it.
+   */
+  public ClusterReconciler create(ClusterConfig cluster, Supplier<EffectiveMode> mode, ActorLease lease) {
     TopologyStore topology = topologyStore();
-    AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock);
+    AuditJournal journal = new AuditJournal(stateDir, cluster.name(), clock, lease);
     ClusterPoller poller = new ClusterPoller(cluster, observer, diagnoser, topology, new RetirementStore(stateDir),
         metrics, clock);
     PlanRunner runner = new PlanRunner(cluster, executors, observer, leaderRead, journal, metrics, clock, sleeper,
-        pollDuringRecovery, stopping);
+        pollDuringRecovery, stopping, lease);
     return new ClusterReconciler(cluster, poller, new DecisionMaker(), new Planner(), runner, topology, journal,
-        new RecoveryStatusStore(stateDir), metrics, mode, clock);
+        new RecoveryStatusStore(stateDir), metrics, mode, clock, lease);
   }
 
   /** A poller alone (observe, diagnose, remember the topology), for tools that only look. */

@@ -3,6 +3,7 @@ package io.consulwatchdog.recover;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -19,6 +20,35 @@ public record UnfinishedRecovery(RecoveryPlan plan, Map<Integer, Boolean> finish
 
   public UnfinishedRecovery {
     finished = Map.copyOf(finished);
+  }
+
+  /** The last recovery planned for real among the events (oldest first) whose end is not among them. */
+  public static Optional<UnfinishedRecovery> of(List<AuditEvent> events) {
+    RecoveryPlan open = null;
+    Map<Integer, Boolean> finished = new HashMap<>();
+    Integer dangling = null;
+    for (AuditEvent e : events) {
+      if (e instanceof AuditEvent.RecoveryPlanned p) {
+        if (!p.dryRun() && p.plan() != null) {
+          open = p.plan();
+          finished = new HashMap<>();
+          dangling = null;
+        }
+      } else if (open == null || !open.id().equals(e.recoveryId())) {
+        continue;
+      } else if (e instanceof AuditEvent.StepStarted started) {
+        dangling = started.stepIndex();
+      } else if (e instanceof AuditEvent.StepFinished ended) {
+        finished.put(ended.stepIndex(), ended.success());
+        if (dangling != null && dangling == ended.stepIndex()) {
+          dangling = null;
+        }
+      } else if (e instanceof AuditEvent.RecoveryFinished) {
+        open = null;
+      }
+    }
+    return open == null ? Optional.empty()
+        : Optional.of(new UnfinishedRecovery(open, finished, Optional.ofNullable(dangling)));
   }
 
   /** The steps that ran or may have run: those with a recorded end, and one started without an end. */

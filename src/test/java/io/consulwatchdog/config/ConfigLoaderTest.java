@@ -426,4 +426,61 @@ class ConfigLoaderTest {
             + "with LoadCredential=");
     assertThat(new ConfigLoader(Map.<String, String>of()::get).syntaxOnly().load(f).controlToken()).isPresent();
   }
+
+  @Test
+  void withoutACoordinationBlockTheWatchdogActsAlone() throws IOException {
+    assertThat(load(MINIMAL).coordination()).isEqualTo(CoordinationConfig.none());
+    assertThat(load(MINIMAL).coordination().enabled()).isFalse();
+  }
+
+  @Test
+  void aConsulCoordinationBlockGetsItsDefaultsAndItsTokenFromAFile() throws IOException {
+    Path token = dir.resolve("coordination-token");
+    Files.writeString(token, "c00rd-token\n");
+    WatchdogConfig c = load(MINIMAL + """
+        coordination:
+          type: consul
+          addresses: ["http://10.9.0.1:8500", "https://10.9.0.2:8501"]
+          token: {file: %s}
+        """.formatted(token));
+    CoordinationConfig co = c.coordination();
+    assertThat(co.type()).isEqualTo("consul");
+    assertThat(co.addresses()).extracting(Object::toString)
+        .containsExactly("http://10.9.0.1:8500", "https://10.9.0.2:8501");
+    assertThat(co.token().orElseThrow().value()).isEqualTo("c00rd-token");
+    assertThat(co.ttl()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(co.lockDelay()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(co.keyPrefix()).isEqualTo("consul-watchdog");
+    assertThat(c.toString()).doesNotContain("c00rd-token");
+  }
+
+  @Test
+  void aCoordinationStoreAtAWatchedAgentsAddressIsRefused() throws IOException {
+    assertThatThrownBy(() -> load(MINIMAL + """
+        coordination:
+          type: consul
+          addresses: ["http://10.9.0.1:8500", "https://127.0.0.1:8500"]
+        """))
+        .hasMessageContaining("coordination.addresses[1]: is the address of agent s1 of watched cluster dc1")
+        .hasMessageContaining("(got \"https://127.0.0.1:8500\")");
+  }
+
+  @Test
+  void coordinationValuesAreChecked() throws IOException {
+    assertThatThrownBy(() -> load(MINIMAL + "coordination: {type: zookeeper, addresses: [\"http://10.9.0.1:2181\"]}\n"))
+        .hasMessageContaining("coordination.type: must be one of none, consul, etcd (got \"zookeeper\")");
+    assertThatThrownBy(() -> load(MINIMAL + "coordination: {type: etcd}\n"))
+        .hasMessageContaining("coordination.addresses: must list at least one");
+    assertThatThrownBy(() -> load(MINIMAL + "coordination: {type: consul, addresses: [\"http://10.9.0.1:8500\"], "
+        + "ttl: 5s}\n")).hasMessageContaining("coordination.ttl");
+    assertThatThrownBy(() -> load(MINIMAL + "coordination: {type: etcd, addresses: [\"http://10.9.0.1:2379\"], "
+        + "token: {env: TOKEN}}\n")).hasMessageContaining("coordination.token: is only for type consul");
+    assertThat(load(MINIMAL + "coordination: {type: etcd, addresses: [\"http://10.9.0.1:2379\"], ttl: 3s, "
+        + "lock_delay: 1s, instance_name: bastion-a}\n").coordination())
+        .satisfies(co -> {
+          assertThat(co.ttl()).isEqualTo(Duration.ofSeconds(3));
+          assertThat(co.lockDelay()).isEqualTo(Duration.ofSeconds(1));
+          assertThat(co.instanceName()).contains("bastion-a");
+        });
+  }
 }

@@ -156,6 +156,21 @@ class ClusterDiagnoserTest {
   }
 
   @Test
+  void aVoterGossipStillCallsAliveButWhoseRaftPortRefusesIsNotAlive() {
+    // s2 was SIGKILLed seconds ago: gossip has not noticed yet, but nothing listens on its raft port
+    Member[] gossip = {member("s1", 1, Member.ALIVE), member("s2", 2, Member.ALIVE), member("s3", 3, Member.FAILED)};
+    ClusterSnapshot s = snapshot(NOW,
+        server("s1", 1).state("Candidate").lastContact("2s").configuration(THREE).members(gossip),
+        server("s4", 4).lastContact("never").log(0, 0));
+    ClusterSnapshot probed = new ClusterSnapshot(s.cluster(), s.observedAt(), s.monotonicNanos(), s.took(),
+        s.servers(), s.addresses(), Set.of("id-s2"));
+    assertThat(diagnose(s, knownThree()).code()).isEqualTo(DiagnosisCode.UNOBSERVABLE);
+    Verdict v = diagnose(probed, knownThree());
+    assertThat(v.code()).isEqualTo(DiagnosisCode.QUORUM_LOST);
+    assertThat(v.cause()).isEqualTo(LeaderlessCause.STALE_CONFIGURATION);
+  }
+
+  @Test
   void aVoterGossipCallsAliveIsNeverGone() {
     // s2 was removed from the inventory, but a live server's gossip says it is alive: it may be running
     Member[] gossip = {member("s1", 1, Member.ALIVE), member("s2", 2, Member.ALIVE), member("s3", 3, Member.FAILED)};
@@ -207,7 +222,7 @@ class ClusterDiagnoserTest {
     for (ServerObservation o : servers) {
       addresses.put(o.name(), resolved ? List.of("127.0.0." + o.name().substring(1)) : List.of());
     }
-    return new ClusterSnapshot(s.cluster(), s.observedAt(), s.monotonicNanos(), s.took(), servers, addresses);
+    return new ClusterSnapshot(s.cluster(), s.observedAt(), s.monotonicNanos(), s.took(), servers, addresses, Set.of());
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.consulwatchdog.execute;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -27,16 +29,24 @@ import java.util.Map;
 public final class SystemdUserLab implements AutoCloseable {
   private static final Path BOOTED_MARKER = Path.of("/run/systemd/system");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  /**
+   * Held while a lab runs: /run/systemd/system is shared by the whole machine, so labs in parallel test
+   * JVMs take turns (a second one waits, at most LOCK_WAIT).
+   */
+  private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "consul-watchdog-systemd-user-lab.lock");
+  private static final Duration LOCK_WAIT = Duration.ofMinutes(5);
 
   final Path dir;
   final Path runtimeDir;
   final Path unitDir;
   final String busAddress;
   private final boolean createdMarker;
+  private final FileChannel lockChannel;
   private Process systemd;
   private long dbusPid = -1;
 
-  private SystemdUserLab(Path dir) throws IOException {
+  private SystemdUserLab(Path dir) throws IOException, InterruptedException {
+    this.lockChannel = takeTurn();
     this.dir = dir;
     this.runtimeDir = dir.resolve("run");
     this.unitDir = dir.resolve("config/systemd/user");
@@ -48,6 +58,20 @@ public final class SystemdUserLab implements AutoCloseable {
     if (createdMarker) {
       Files.createDirectories(BOOTED_MARKER);
     }
+  }
+
+  /** Waits for the machine-wide turn (a lock other test JVMs respect); bounded by LOCK_WAIT. */
+  private static FileChannel takeTurn() throws IOException, InterruptedException {
+    FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (channel.tryLock() != null) {
+        return channel;
+      }
+      Thread.sleep(250);
+    }
+    channel.close();
+    throw new IllegalStateException("another systemd --user lab held " + LOCK + " for " + LOCK_WAIT);
   }
 
   /** Starts dbus-daemon and systemd --user; closes what it started when a step fails. */
@@ -159,6 +183,7 @@ public final class SystemdUserLab implements AutoCloseable {
       if (createdMarker) {
         Files.deleteIfExists(BOOTED_MARKER);
       }
+      lockChannel.close(); // releases the turn
       for (String log : List.of("systemd.log")) {
         Path p = dir.resolve(log);
         if (Files.exists(p)) {

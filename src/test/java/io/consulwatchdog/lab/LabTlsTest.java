@@ -56,7 +56,8 @@ class LabTlsTest {
     String follower = lab.servers().stream().map(LabServer::name).filter(n -> !n.equals(leader.name()))
         .findFirst().orElseThrow();
     LabServer fresh = lab.replace(follower);
-    LabServer leaderAfter = lab.awaitLeader(LEADER_TIMEOUT);
+    // a fresh server leaves ACL legacy mode only once it sees the leader out of it: slow on a busy machine
+    LabServer leaderAfter = lab.awaitLeader(Duration.ofSeconds(60));
     assertThat(lab.runningServers()).hasSize(3).contains(fresh);
 
     ClusterConfig config = lab.clusterConfig(RecoveryConfig.defaults());

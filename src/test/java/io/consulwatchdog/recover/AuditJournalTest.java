@@ -230,4 +230,21 @@ class AuditJournalTest {
     j.acknowledged("r2", "operator");
     assertThat(j.read().get(3).event()).isEqualTo(AuditEvent.ACKNOWLEDGED);
   }
+
+  @Test
+  void adoptingSharedProgressAppendsOnlyTheEventsThisJournalLacks() {
+    AuditJournal theirs = new AuditJournal(dir.resolve("theirs"), "dc1", clock);
+    AuditJournal mine = journal();
+    RecoveryPlan p = plan("r9");
+    theirs.recoveryPlanned(p, false);
+    mine.recoveryPlanned(p, false);
+    theirs.stepStarted(p.id(), 0, p.steps().get(0));
+    List<AuditEvent> shared = theirs.read();
+
+    mine.adopt(shared);
+    mine.adopt(shared);
+
+    assertThat(mine.read()).isEqualTo(shared);
+    assertThat(mine.unfinished().orElseThrow().dangling()).contains(0);
+  }
 }

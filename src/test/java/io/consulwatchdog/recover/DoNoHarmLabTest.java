@@ -162,17 +162,6 @@ class DoNoHarmLabTest {
     assertOneLeaderAndEveryKey(lab);
   }
 
-  /** Replaces the leader and one follower by fresh servers; returns the survivor's name. */
-  private static String replaceTwo(TestLabCluster lab) {
-    LabServer leader = lab.awaitLeader(Duration.ofSeconds(10));
-    String follower = lab.servers().stream().map(LabServer::name).filter(n -> !n.equals(leader.name())).findFirst()
-        .orElseThrow();
-    String survivor = lab.servers().stream().map(LabServer::name)
-        .filter(n -> !n.equals(leader.name()) && !n.equals(follower)).findFirst().orElseThrow();
-    lab.cluster().replace(List.of(leader.name(), follower));
-    return survivor;
-  }
-
   /** The cluster with one server's start argv replaced. */
   private static ClusterConfig withStart(ClusterConfig cluster, String server, List<String> start) {
     return cluster.withServers(cluster.servers().stream().map(s -> {
@@ -185,23 +174,13 @@ class DoNoHarmLabTest {
     }).toList());
   }
 
-  /** The watchdog records the healthy topology (who the voters are) under the state dir. */
-  private void learnTopology(ClusterConfig healthy) {
-    try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {
-      assertThat(loop(healthy, observer, HostResolver.system(), this::recording).history().latest()).isEmpty();
-      ReconcilerFactory.standard(observer, this::recording, new HttpLeaderRead(), stateDir, metrics, clock)
-          .poller(healthy).poll();
-    }
-    assertThat(stateDir.resolve(healthy.name()).resolve("topology.json")).exists();
-  }
-
   /** Issue 8 #4: a start that fails after the plan stopped every server: every stopped server runs again. */
   @Test
   void aStartThatFailsPutsBackEveryStoppedServer(TestLabCluster lab) throws Exception {
     lab.awaitLeader(Duration.ofSeconds(20));
     lab.cluster().putKeys("kept", KEYS);
-    learnTopology(lab.cluster().clusterConfig(recovery()));
-    String survivor = replaceTwo(lab);
+    LabScenes.learnTopology(lab.cluster().clusterConfig(recovery()), stateDir, clock);
+    String survivor = LabScenes.replaceLeaderAndOneFollower(lab);
     Path marker = stateDir.resolve("failed-once");
     String ctl = lab.server(survivor).ctlScript().toString();
     ClusterConfig cluster = withStart(lab.cluster().clusterConfig(recovery()), survivor, List.of("sh", "-c",
@@ -223,8 +202,8 @@ class DoNoHarmLabTest {
   @Test
   void aFailedPreflightStopsNothing(TestLabCluster lab) throws Exception {
     lab.awaitLeader(Duration.ofSeconds(20));
-    learnTopology(lab.cluster().clusterConfig(recovery()));
-    String survivor = replaceTwo(lab);
+    LabScenes.learnTopology(lab.cluster().clusterConfig(recovery()), stateDir, clock);
+    String survivor = LabScenes.replaceLeaderAndOneFollower(lab);
     ClusterConfig cluster = withStart(lab.cluster().clusterConfig(recovery()), survivor,
         List.of(stateDir.resolve("no-such-start-program").toString()));
     try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {

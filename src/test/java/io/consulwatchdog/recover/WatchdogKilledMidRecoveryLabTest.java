@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,18 +49,8 @@ class WatchdogKilledMidRecoveryLabTest {
         Duration.ofSeconds(3), 2, Duration.ZERO, Duration.ofSeconds(1), 5, Duration.ofHours(1),
         Duration.ofSeconds(40), false);
     ClusterConfig healthy = lab.cluster().clusterConfig(recovery);
-    try (HttpClusterObserver observer = new HttpClusterObserver(clock)) {
-      ReconcilerFactory.standard(observer, s -> {
-        throw new IllegalStateException("looks only");
-      }, new HttpLeaderRead(), stateDir, new WatchdogMetrics(new SimpleMeterRegistry(), clock), clock)
-          .poller(healthy).poll(); // the watchdog knew the healthy cluster
-    }
-    LabServer leader = lab.awaitLeader(Duration.ofSeconds(10));
-    String follower = lab.servers().stream().map(LabServer::name).filter(n -> !n.equals(leader.name())).findFirst()
-        .orElseThrow();
-    String survivor = lab.servers().stream().map(LabServer::name)
-        .filter(n -> !n.equals(leader.name()) && !n.equals(follower)).findFirst().orElseThrow();
-    lab.cluster().replace(List.of(leader.name(), follower));
+    LabScenes.learnTopology(healthy, stateDir, clock); // the watchdog knew the healthy cluster
+    String survivor = LabScenes.replaceLeaderAndOneFollower(lab);
 
     // the first watchdog's start of the survivor hangs: it is killed (SIGKILL) while in that step
     Path slowStart = dir.resolve("slow-start-" + System.nanoTime() + ".sh");
@@ -92,6 +83,48 @@ class WatchdogKilledMidRecoveryLabTest {
       if (restarted != null) {
         restarted.destroyForcibly().waitFor();
       }
+      killStragglers(slowStart);
+    }
+  }
+
+  /**
+   * Issue 8 #4: SIGTERM while a recovery runs: the step under way finishes, what the recovery changed is
+   * undone (the servers it stopped are started again), and the process exits (143) well within the unit's
+   * TimeoutStopSec.
+   */
+  @Test
+  void aSigtermDuringARecoveryFinishesTheStepUndoesAndExits(TestLabCluster lab) throws Exception {
+    lab.awaitLeader(Duration.ofSeconds(20));
+    Path stateDir = dir.resolve("state");
+    RecoveryConfig recovery = new RecoveryConfig(RecoveryMode.AUTO, List.of("peers-json"), Duration.ofSeconds(3), 2,
+        Duration.ZERO, Duration.ofMinutes(10), 5, Duration.ofHours(1), Duration.ofSeconds(40), false);
+    ClusterConfig healthy = lab.cluster().clusterConfig(recovery);
+    LabScenes.learnTopology(healthy, stateDir, clock);
+    String survivor = LabScenes.replaceLeaderAndOneFollower(lab);
+
+    // the survivor's start takes 4 s: SIGTERM arrives while it runs
+    Path slowStart = dir.resolve("slow-start-" + System.nanoTime() + ".sh");
+    Files.writeString(slowStart, "#!/bin/sh\nsleep 4\nexec '" + lab.server(survivor).ctlScript() + "' start\n");
+    slowStart.toFile().setExecutable(true);
+    Path config = writeConfig(lab, stateDir, "slow.yml", survivor, slowStart);
+    Path journal = stateDir.resolve(healthy.name()).resolve("audit.jsonl");
+    Process watchdog = start(config, dir.resolve("slow.log"));
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(journal) && Files.readString(journal).contains("\"step\":\"start agent " + survivor));
+      long term = System.nanoTime();
+      watchdog.destroy(); // SIGTERM
+      assertThat(watchdog.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+      Duration toExit = Duration.ofNanos(System.nanoTime() - term);
+      assertThat(watchdog.exitValue()).isEqualTo(143);
+      String text = Files.readString(journal);
+      assertThat(text).as(Files.readString(dir.resolve("slow.log"))).contains("interrupted by the watchdog's shutdown")
+          .contains("undo-finished").contains("\"outcome\":\"FAILED\"");
+      assertThat(lab.servers()).allSatisfy(server -> assertThat(server.running()).as(server.name()).isTrue());
+      System.out.printf("SIGTERM during a recovery: exited 143 in %d ms with the servers started again%n",
+          toExit.toMillis());
+    } finally {
+      watchdog.destroyForcibly().waitFor();
       killStragglers(slowStart);
     }
   }
