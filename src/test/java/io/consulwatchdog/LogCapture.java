@@ -29,6 +29,11 @@ public final class LogCapture implements AutoCloseable {
         .map(ILoggingEvent::getFormattedMessage).toList();
   }
 
+  /** Every formatted message logged so far, at any level. */
+  public List<String> all() {
+    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
   /** Stops collecting. */
   @Override
   public void close() {

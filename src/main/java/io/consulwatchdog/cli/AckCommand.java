@@ -2,13 +2,12 @@ package io.consulwatchdog.cli;
 
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
-import io.consulwatchdog.decide.RecoveryState;
-import io.consulwatchdog.decide.RecoveryStatus;
-import io.consulwatchdog.recover.AuditJournal;
-import io.consulwatchdog.recover.RecoveryStatusStore;
+import io.consulwatchdog.recover.Acknowledgement;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,13 +19,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ack", mixinStandardHelpOptions = true,
     header = "Acknowledge an ESCALATED cluster so that automatic recovery may act again.",
     description = {
-      "Acknowledge an ESCALATED cluster: clear the escalation in its state.json and record the acknowledgement in its audit journal. A running daemon picks it up at its next poll."
+      "Acknowledge an ESCALATED cluster: clear the escalation and record the acknowledgement (you, and the note) in its audit journal. Goes through the running daemon's control API; when no daemon answers (or its control endpoints are off), state.json is edited directly and a daemon started later picks it up."
     },
-    footer = {"", "Exit codes: 0 acknowledged or nothing to acknowledge, 64 usage, 78 config.",
+    footer = {"", "Exit codes: 0 acknowledged or nothing to acknowledge, 64 usage, 75 the cluster is busy (try again),",
+        "77 wrong token or unreadable token file, 78 config.",
         "", "Example:", "  consul-watchdog ack --config /etc/consul-watchdog/config.yml dc1 --note 'disk replaced'"})
 public final class AckCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions configOptions;
+  @Mixin DaemonOptions daemonOptions;
 
   @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster to acknowledge.")
   String cluster;
@@ -47,24 +48,37 @@ public final class AckCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    WatchdogConfig config = configOptions.load(spec, false);
+  public Integer call() throws Exception {
+    WatchdogConfig config = DaemonOptions.config(spec, configOptions);
     ClusterConfig target = Selection.clusters(spec, config, List.of(cluster)).get(0);
     PrintWriter out = spec.commandLine().getOut();
-    RecoveryStatusStore store = new RecoveryStatusStore(config.stateDir());
-    RecoveryStatus state = store.loadOrInitial(target.name(), clock.instant());
-    if (state.state() != RecoveryState.ESCALATED) {
-      out.printf("cluster %s is %s, not ESCALATED: nothing to acknowledge%n", target.name(), state.state());
-      out.flush();
-      return 0;
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("owner", DaemonOptions.operator());
+    if (note != null && !note.isBlank()) {
+      body.put("note", note);
     }
-    RecoveryStatus acked = state.acknowledged(clock.instant());
-    String who = System.getProperty("user.name", "unknown");
-    String reason = "escalation acknowledged by " + who + (note == null || note.isBlank() ? "" : ": " + note);
-    new AuditJournal(config.stateDir(), target.name(), clock).acknowledged(state.recoveryId().orElse(""), reason);
-    store.save(acked);
-    out.printf("cluster %s: ESCALATED -> IDLE (%s); %d recent failures cleared; automatic recovery may resume%n",
-        target.name(), reason, state.recentFailures().size());
+    DaemonClient client = DaemonClient.of(config, daemonOptions.address);
+    String offlineBecause;
+    try {
+      DaemonClient.Response r = client.post("/clusters/" + target.name() + "/ack", body);
+      if (r.ok()) {
+        out.printf("%s (through the running daemon on %s)%n", r.body().path("message").asText(), client.address());
+        out.flush();
+        return 0;
+      }
+      if (r.status() != 405) {
+        return DaemonClient.fail(spec.commandLine().getErr(), r);
+      }
+      offlineBecause = "the daemon's control endpoints are off (" + r.error() + ")";
+    } catch (DaemonClient.Unreachable e) {
+      offlineBecause = e.getMessage();
+    } catch (DaemonClient.NoToken e) {
+      offlineBecause = e.getMessage();
+    }
+    // No daemon to ask: edit state.json; a daemon that runs after all takes it up at its next poll.
+    Acknowledgement.Outcome outcome = Acknowledgement.acknowledge(config.stateDir(), target.name(),
+        DaemonOptions.operator(), note, clock);
+    out.printf("%s%n  (in %s: %s)%n", outcome.message(), config.stateDir(), offlineBecause);
     out.flush();
     return 0;
   }

@@ -6,6 +6,8 @@ import io.consulwatchdog.config.Secret;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.consul.Endpoints;
 import io.consulwatchdog.consul.Reachability;
+import io.consulwatchdog.decide.EffectiveMode;
+import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.NoExecutor;
@@ -16,6 +18,7 @@ import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.observe.ServerObservation;
 import io.consulwatchdog.recover.ClusterPoller;
 import io.consulwatchdog.recover.HttpLeaderRead;
+import io.consulwatchdog.recover.PauseStore;
 import io.consulwatchdog.recover.PollResult;
 import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -110,15 +113,18 @@ public final class CheckCommand implements Callable<Integer> {
           code = NO_PERMISSION;
         }
         exit = Math.max(exit, code);
+        Optional<EffectiveMode> mode = modeOf(config, cluster, clock);
         if (json) {
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("verdict", verdict);
           r.put("snapshot", poll.snapshot());
+          mode.ifPresent(m -> r.put("mode", Map.of("mode", m.kind().label(), "reason", m.reason())));
           forbidden.ifPresent(f -> r.put("forbidden", f));
           results.add(r);
         } else {
           forbidden.ifPresent(f -> out.println(f));
           VerdictReport.print(out, poll.snapshot(), verdict);
+          mode.ifPresent(m -> out.printf("  mode: %s%n", m));
         }
         if (explainAcl && AclProbe.explain(cluster, out) > 0) {
           exit = Math.max(exit, NO_PERMISSION);
@@ -130,6 +136,18 @@ public final class CheckCommand implements Callable<Integer> {
     }
     out.flush();
     return exit;
+  }
+
+  /**
+   * The mode the daemon runs the cluster in now (its pause in the state dir and its maintenance windows
+   * counted; not a `run --dry-run`, which only the daemon knows: see `status`); none for an ad-hoc check.
+   */
+  private static Optional<EffectiveMode> modeOf(WatchdogConfig config, ClusterConfig cluster, Clock clock) {
+    if (config.source().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(EffectiveMode.resolve(cluster.recovery().mode(), ModeOverrides.none(),
+        new PauseStore(config.stateDir()).load(cluster.name()), cluster.maintenanceWindows(), clock.instant()));
   }
 
   /** Polls once, or, with --watch, until the verdict is certain or the time is up, showing each poll on err. */

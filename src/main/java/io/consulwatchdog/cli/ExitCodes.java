@@ -7,9 +7,13 @@ import picocli.CommandLine;
 public final class ExitCodes {
   public static final int USAGE = 64;
   public static final int NO_INPUT = 66;
+  /** The service is unavailable: no daemon answers, or it failed. */
+  public static final int UNAVAILABLE = 69;
   public static final int SOFTWARE = 70;
   /** Try again later: another daemon holds a cluster's lock. */
   public static final int TEMPFAIL = 75;
+  /** Permission denied: a token is missing or wrong, or a file cannot be read. */
+  public static final int NO_PERMISSION = 77;
   public static final int CONFIG = 78;
 
   private ExitCodes() {}

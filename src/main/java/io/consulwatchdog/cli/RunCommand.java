@@ -4,6 +4,7 @@ import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.daemon.ClusterLock;
 import io.consulwatchdog.daemon.Daemon;
+import io.consulwatchdog.daemon.ReloadSignal;
 import io.consulwatchdog.decide.ModeOverrides;
 import java.net.URI;
 import java.util.List;
@@ -21,7 +22,7 @@ import picocli.CommandLine;
 @Command(name = "run", mixinStandardHelpOptions = true,
     header = "Run the watchdog daemon (polls, /metrics, /health, recoveries).",
     description = {
-      "Run the watchdog daemon: poll every cluster on its schedule, log each change of state, serve /metrics (Prometheus) and /health, and recover as each cluster's recovery.mode allows (detect-only by default). Stops cleanly on SIGTERM or Ctrl-C."
+      "Run the watchdog daemon: poll every cluster on its schedule, log each change of state, serve /metrics (Prometheus), /health, /ready, /status and the control API, and recover as each cluster's recovery.mode allows (detect-only by default). SIGHUP re-reads the config (a bad one is logged and changes nothing). Stops cleanly on SIGTERM or Ctrl-C."
     },
     footer = {"", "Example:", "  consul-watchdog run --config /etc/consul-watchdog/config.yml"})
 public final class RunCommand implements Callable<Integer> {
@@ -38,11 +39,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WatchdogConfig config = configOptions.load(spec, false);
+    WatchdogConfig config = load();
     warnAboutTokensInClearText(config);
-    if (listen != null) {
-      config = config.withListenAddress(listen);
-    }
     CountDownLatch stop = new CountDownLatch(1);
     Daemon started;
     try {
@@ -52,6 +50,7 @@ public final class RunCommand implements Callable<Integer> {
       return ExitCodes.TEMPFAIL;
     }
     try (Daemon daemon = started) {
+      ReloadSignal.install(() -> daemon.reloadFrom(this::load));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
         daemon.close();
@@ -61,6 +60,12 @@ public final class RunCommand implements Callable<Integer> {
       stop.await();
     }
     return 0;
+  }
+
+  /** Reads the config file, with --listen applied (a reload keeps the address the daemon listens on anyway). */
+  private WatchdogConfig load() {
+    WatchdogConfig config = configOptions.load(spec, false);
+    return listen == null ? config : config.withListenAddress(listen);
   }
 
   /** Warns once, at start, for each cluster whose ACL token would cross the network unencrypted (never the token). */

@@ -11,7 +11,11 @@ final class Subcommands {
     cl.addSubcommand(new RunCommand());
     cl.addSubcommand(new ValidateCommand());
     cl.addSubcommand(new PlanCommand());
+    cl.addSubcommand(new StatusCommand());
+    cl.addSubcommand(new PauseCommand());
+    cl.addSubcommand(new ResumeCommand());
     cl.addSubcommand(new AckCommand());
+    cl.addSubcommand(new HistoryCommand());
     cl.addSubcommand(new RetireCommand());
     cl.addSubcommand(new DemoCommand());
     cl.addSubcommand(new CompletionCommand());

@@ -21,6 +21,7 @@ import java.util.Optional;
  *     (acl.tokens.agent_master, agent_recovery since 1.11), which the agent checks itself, with no leader
  * @param tls TLS settings for https addresses
  * @param recovery when and how to heal
+ * @param maintenanceWindows recurring windows in which the cluster only plans (dry-run), never acts
  */
 public record ClusterConfig(
     String name,
@@ -31,35 +32,50 @@ public record ClusterConfig(
     Optional<Secret> aclToken,
     Optional<Secret> agentToken,
     TlsConfig tls,
-    RecoveryConfig recovery) {
+    RecoveryConfig recovery,
+    List<MaintenanceWindow> maintenanceWindows) {
 
   public ClusterConfig {
     servers = List.copyOf(servers);
     clients = List.copyOf(clients);
+    maintenanceWindows = List.copyOf(maintenanceWindows);
+  }
+
+  /** A cluster without maintenance windows. */
+  public ClusterConfig(String name, List<ServerConfig> servers, List<ServerConfig> clients, Duration pollInterval,
+      Duration requestTimeout, Optional<Secret> aclToken, Optional<Secret> agentToken, TlsConfig tls,
+      RecoveryConfig recovery) {
+    this(name, servers, clients, pollInterval, requestTimeout, aclToken, agentToken, tls, recovery, List.of());
   }
 
   /** A cluster with no agent token (the ACL token, if any, is used for every endpoint). */
   public ClusterConfig(String name, List<ServerConfig> servers, List<ServerConfig> clients, Duration pollInterval,
       Duration requestTimeout, Optional<Secret> aclToken, TlsConfig tls, RecoveryConfig recovery) {
-    this(name, servers, clients, pollInterval, requestTimeout, aclToken, Optional.empty(), tls, recovery);
+    this(name, servers, clients, pollInterval, requestTimeout, aclToken, Optional.empty(), tls, recovery, List.of());
   }
 
   /** The same cluster with other recovery settings. */
   public ClusterConfig withRecovery(RecoveryConfig newRecovery) {
     return new ClusterConfig(name, servers, clients, pollInterval, requestTimeout, aclToken, agentToken, tls,
-        newRecovery);
+        newRecovery, maintenanceWindows);
   }
 
   /** The same cluster with other servers (e.g. configured by host name). */
   public ClusterConfig withServers(List<ServerConfig> newServers) {
     return new ClusterConfig(name, newServers, clients, pollInterval, requestTimeout, aclToken, agentToken, tls,
-        recovery);
+        recovery, maintenanceWindows);
   }
 
   /** The same cluster with other tokens. */
   public ClusterConfig withTokens(Optional<Secret> newAclToken, Optional<Secret> newAgentToken) {
     return new ClusterConfig(name, servers, clients, pollInterval, requestTimeout, newAclToken, newAgentToken, tls,
-        recovery);
+        recovery, maintenanceWindows);
+  }
+
+  /** The same cluster with other maintenance windows. */
+  public ClusterConfig withMaintenanceWindows(List<MaintenanceWindow> windows) {
+    return new ClusterConfig(name, servers, clients, pollInterval, requestTimeout, aclToken, agentToken, tls,
+        recovery, windows);
   }
 
   /** The token sent to a path: the agent token for /v1/agent/ when one is set, else the ACL token. */

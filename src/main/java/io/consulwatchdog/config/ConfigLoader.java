@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,6 +42,8 @@ public final class ConfigLoader {
   /** The recovery strategies the watchdog knows, in their usual order. */
   public static final List<String> STRATEGIES = List.of("restart-down-servers", "peers-json", "bootstrap-expect");
 
+  /** The prefix of a token file in the directory of systemd credentials (LoadCredential=). */
+  private static final String CREDENTIALS_DIRECTORY = "${CREDENTIALS_DIRECTORY}";
   /** Default state directory. */
   public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/consul-watchdog");
   /** Default address of /metrics and /health. */
@@ -167,8 +172,10 @@ public final class ConfigLoader {
     }
     CoordinationConfig coordination = root.optionalChild("coordination").map(n -> coordination(n, clusters))
         .orElse(CoordinationConfig.none());
+    Optional<Secret> controlToken = root.optionalString("control_token_file")
+        .map(path -> tokenFromFile(root, "control_token_file", path));
     root.rejectUnknownKeys();
-    return new WatchdogConfig(file, stateDir, listen, clusters, coordination);
+    return new WatchdogConfig(file, stateDir, listen, clusters, coordination, controlToken);
   }
 
   /**
@@ -257,8 +264,10 @@ public final class ConfigLoader {
     List<ServerConfig> clients = agents(c, "clients", executorDefaults, namesUsed, addressesUsed);
     RecoveryConfig recovery = c.optionalChild("recovery").map(this::recovery).orElse(RecoveryConfig.defaults());
     checkRecoveryNeeds(c, servers, clients, recovery);
+    List<MaintenanceWindow> windows = c.children("maintenance_windows").stream()
+        .map(ConfigLoader::maintenanceWindow).toList();
     c.rejectUnknownKeys();
-    return new ClusterConfig(name, servers, clients, poll, timeout, token, agentToken, tls, recovery);
+    return new ClusterConfig(name, servers, clients, poll, timeout, token, agentToken, tls, recovery, windows);
   }
 
   /**
@@ -389,22 +398,46 @@ public final class ConfigLoader {
       return file.map(f -> new Secret("file:" + f, "")).orElseGet(() -> new Secret("env:" + var.get(), ""));
     }
     if (file.isPresent()) {
-      Path p = existingFile(t, "file", file.get());
-      try {
-        String value = Files.readString(p, StandardCharsets.UTF_8).trim();
-        if (value.isEmpty()) {
-          throw t.error(t.field("file"), "the token file is empty", p.toString());
-        }
-        return new Secret("file:" + p, value);
-      } catch (IOException ex) {
-        throw t.error(t.field("file"), "cannot be read: " + ex.getMessage(), p.toString());
-      }
+      return tokenFromFile(t, "file", file.get());
     }
     String value = env.apply(var.get());
     if (value == null || value.isBlank()) {
       throw t.error(t.field("env"), "names an environment variable that is not set or empty", var.get());
     }
     return new Secret("env:" + var.get(), value.trim());
+  }
+
+  /**
+   * Reads a token from the file a key names (a leading ${CREDENTIALS_DIRECTORY} is the directory where systemd
+   * puts a service's LoadCredential= files); syntax-only loading opens nothing and leaves the value empty.
+   */
+  private Secret tokenFromFile(ConfigNode n, String key, String path) {
+    if (!checkReferences) {
+      return new Secret("file:" + path, "");
+    }
+    Path p = existingFile(n, key, withCredentialsDirectory(n, key, path));
+    try {
+      String value = Files.readString(p, StandardCharsets.UTF_8).trim();
+      if (value.isEmpty()) {
+        throw n.error(n.field(key), "the token file is empty", p.toString());
+      }
+      return new Secret("file:" + p, value);
+    } catch (IOException ex) {
+      throw n.error(n.field(key), "cannot be read: " + ex.getMessage(), p.toString());
+    }
+  }
+
+  /** Replaces a leading ${CREDENTIALS_DIRECTORY} by its value from the environment; an error if it is not set. */
+  private String withCredentialsDirectory(ConfigNode n, String key, String path) {
+    if (!path.startsWith(CREDENTIALS_DIRECTORY)) {
+      return path;
+    }
+    String dir = env.apply("CREDENTIALS_DIRECTORY");
+    if (dir == null || dir.isBlank()) {
+      throw n.error(n.field(key), "names " + CREDENTIALS_DIRECTORY + ", which systemd sets only for a service with "
+          + "LoadCredential= (run this command inside the service, or use validate --syntax-only)", path);
+    }
+    return dir + path.substring(CREDENTIALS_DIRECTORY.length());
   }
 
   private TlsConfig tls(ConfigNode t) {
@@ -513,6 +546,31 @@ public final class ConfigLoader {
         }
       }
     }
+  }
+
+  /** Reads one maintenance window; the cron expression is parsed by Quartz, never by hand. */
+  private static MaintenanceWindow maintenanceWindow(ConfigNode w) {
+    String cron = w.string("cron");
+    try {
+      MaintenanceWindow.validate(cron);
+    } catch (ParseException e) {
+      throw w.error(w.field("cron"), "must be a Quartz cron expression such as \"0 0 2 ? * SUN\" (seconds "
+          + "minutes hours day-of-month month day-of-week, one of the two days \"?\"): " + e.getMessage(), cron);
+    }
+    Duration duration = w.duration("duration", null, Duration.ofMinutes(1), Duration.ofDays(7));
+    if (duration == null) {
+      throw w.error(w.field("duration"), "is required: how long each window stays open, e.g. 2h", null);
+    }
+    String zone = w.string("time_zone", "UTC");
+    ZoneId timeZone;
+    try {
+      timeZone = ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw w.error(w.field("time_zone"), "must be a time zone such as UTC or Europe/Berlin", zone);
+    }
+    String reason = w.string("reason", "maintenance window");
+    w.rejectUnknownKeys();
+    return new MaintenanceWindow(cron, duration, timeZone, reason);
   }
 
   private static String name(ConfigNode n, String key) {

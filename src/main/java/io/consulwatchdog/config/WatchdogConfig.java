@@ -9,31 +9,39 @@ import java.util.Optional;
  *
  * @param source the file it was read from, or empty for ad-hoc command-line use
  * @param stateDir where topology, audit journal and recovery state are kept
- * @param listenAddress host:port for /metrics and /health
+ * @param listenAddress host:port for /metrics, /health, /ready, /status and the control endpoints
  * @param clusters the clusters to watch
  * @param coordination how several watchdogs share the clusters (none: this one acts alone)
+ * @param controlToken the bearer token of the control API (control_token_file); without it the control
+ *     endpoints are off
  */
 public record WatchdogConfig(
     Optional<Path> source, Path stateDir, String listenAddress, List<ClusterConfig> clusters,
-    CoordinationConfig coordination) {
+    CoordinationConfig coordination, Optional<Secret> controlToken) {
 
   public WatchdogConfig {
     clusters = List.copyOf(clusters);
   }
 
-  /** A config without coordination. */
+  /** A config without coordination and without a control token (the control endpoints are off). */
   public WatchdogConfig(Optional<Path> source, Path stateDir, String listenAddress, List<ClusterConfig> clusters) {
-    this(source, stateDir, listenAddress, clusters, CoordinationConfig.none());
+    this(source, stateDir, listenAddress, clusters, CoordinationConfig.none(), Optional.empty());
+  }
+
+  /** A config without a control token. */
+  public WatchdogConfig(Optional<Path> source, Path stateDir, String listenAddress, List<ClusterConfig> clusters,
+      CoordinationConfig coordination) {
+    this(source, stateDir, listenAddress, clusters, coordination, Optional.empty());
   }
 
   /** The same config listening elsewhere. */
   public WatchdogConfig withListenAddress(String other) {
-    return new WatchdogConfig(source, stateDir, other, clusters, coordination);
+    return new WatchdogConfig(source, stateDir, other, clusters, coordination, controlToken);
   }
 
   /** The same config with other clusters. */
   public WatchdogConfig withClusters(List<ClusterConfig> other) {
-    return new WatchdogConfig(source, stateDir, listenAddress, other, coordination);
+    return new WatchdogConfig(source, stateDir, listenAddress, other, coordination, controlToken);
   }
 
   /** Finds a cluster by name. */

@@ -12,10 +12,14 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
+import org.quartz.SimpleTrigger;
+import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,14 +45,19 @@ public final class PollScheduler implements AutoCloseable {
   private final int clusters;
   private int scheduled;
   private Instant origin; // when the first cluster's first tick is due; the others are offset from it
+  private final int threads;
 
-  /** Creates a scheduler with one thread per cluster. */
+  /** Threads beyond one per cluster, for clusters a reload adds. */
+  static final int SPARE_THREADS = 4;
+
+  /** Creates a scheduler with one thread per cluster, and a few spare ones for clusters added by a reload. */
   public PollScheduler(int clusters) throws SchedulerException {
     this.clusters = clusters;
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "consul-watchdog-" + INSTANCES.incrementAndGet());
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
-    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, clusters)));
+    threads = clusters + SPARE_THREADS;
+    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
     p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
@@ -74,14 +83,12 @@ public final class PollScheduler implements AutoCloseable {
     if (origin == null) {
       origin = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
-    Instant first = origin.plus(offset(scheduled++, clusters, interval));
+    Instant staggered = origin.plus(offset(scheduled++, clusters, interval));
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // Quartz keeps milliseconds
+    Instant first = staggered.isBefore(now) ? now : staggered; // a cluster added by a reload ticks at once
     scheduler.scheduleJob(
         JobBuilder.newJob(TickJob.class).withIdentity(cluster, "clusters").usingJobData("cluster", cluster).build(),
-        TriggerBuilder.newTrigger().withIdentity(cluster, "clusters").startAt(Date.from(first))
-            .withSchedule(SimpleScheduleBuilder.simpleSchedule()
-                .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
-                .withMisfireHandlingInstructionNextWithRemainingCount())
-            .build());
+        startingAt(TriggerBuilder.newTrigger(), first, interval).withIdentity(cluster, "clusters").build());
     return first;
   }
 
@@ -92,6 +99,34 @@ public final class PollScheduler implements AutoCloseable {
   static Duration offset(int index, int clusters, Duration interval) {
     Duration step = interval.dividedBy(Math.max(1, clusters));
     return (step.compareTo(MAX_STAGGER) > 0 ? MAX_STAGGER : step).multipliedBy(index);
+  }
+
+  /** Stops scheduling a cluster's tick; a tick under way is not interrupted. */
+  @SuppressWarnings("unchecked")
+  public synchronized void unschedule(String cluster) throws SchedulerException {
+    scheduler.deleteJob(JobKey.jobKey(cluster, "clusters"));
+    ((Map<String, ScheduledTick>) scheduler.getContext().get(TICKS)).remove(cluster);
+  }
+
+  /** Runs a cluster's tick at a new interval from now on; its ticks still never overlap. */
+  public synchronized void reschedule(String cluster, Duration interval) throws SchedulerException {
+    scheduler.rescheduleJob(TriggerKey.triggerKey(cluster, "clusters"),
+        startingAt(TriggerBuilder.newTrigger(), Instant.now(), interval)
+            .withIdentity(cluster, "clusters").forJob(cluster, "clusters").build());
+  }
+
+  /** Fires every interval from the given instant; a missed fire is skipped, not queued. */
+  private static TriggerBuilder<SimpleTrigger> startingAt(
+      TriggerBuilder<Trigger> builder, Instant first, Duration interval) {
+    return builder.startAt(Date.from(first))
+        .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+            .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
+            .withMisfireHandlingInstructionNextWithRemainingCount());
+  }
+
+  /** How many ticks can run at once. */
+  public int threads() {
+    return threads;
   }
 
   /** Starts firing. */
@@ -117,7 +152,10 @@ public final class PollScheduler implements AutoCloseable {
       String cluster = context.getMergedJobDataMap().getString("cluster");
       try {
         Map<String, ScheduledTick> ticks = (Map<String, ScheduledTick>) context.getScheduler().getContext().get(TICKS);
-        ticks.get(cluster).run(context.getScheduledFireTime().toInstant());
+        ScheduledTick tick = ticks.get(cluster);
+        if (tick != null) { // null: unscheduled by a reload after this fire was due
+          tick.run(context.getScheduledFireTime().toInstant());
+        }
       } catch (RuntimeException | SchedulerException e) {
         log.error("Tick of cluster {} failed: {}", cluster, e.toString(), e);
       }

@@ -130,7 +130,7 @@ public final class Demo {
 
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       WatchdogMetrics metrics = new WatchdogMetrics(registry, clock);
-      try (StatusServer status = new StatusServer("127.0.0.1:0", registry, Map::of)) {
+      try (StatusServer status = StatusServer.metricsOnly("127.0.0.1:0", registry)) {
         timeline.phase("2. The watchdog starts watching");
         RecoveryConfig recovery = recovery();
         timeline.say("mode " + recovery.mode() + ", strategies " + recovery.strategies() + ", poll every "

@@ -11,6 +11,7 @@ import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.ServerObservation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -31,9 +32,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -118,6 +122,26 @@ public final class WatchdogMetrics {
       nodeNameMismatch(name, server.name(), false);
     }
     recoveryBlocked(name, NODE_NAME_MISMATCH, false);
+  }
+
+  /** Removes every series of a cluster (a reload removed it from the config). */
+  public void unregisterCluster(String cluster) {
+    removeSeries(m -> cluster.equals(m.getId().getTag("cluster")));
+    clusters.remove(cluster);
+    flags.keySet().removeIf(key -> key.contains("cluster=" + cluster));
+  }
+
+  /** Removes a cluster's per-server series of servers it no longer has (a reload changed its servers). */
+  public void retainServers(ClusterConfig cluster) {
+    Set<String> kept = cluster.servers().stream().map(ServerConfig::name).collect(Collectors.toSet());
+    removeSeries(m -> cluster.name().equals(m.getId().getTag("cluster")) && m.getId().getTag("server") != null
+        && !kept.contains(m.getId().getTag("server")));
+    flags.keySet().removeIf(key -> key.contains("cluster=" + cluster.name()) && key.stream()
+        .anyMatch(part -> part.startsWith("server=") && !kept.contains(part.substring("server=".length()))));
+  }
+
+  private void removeSeries(Predicate<Meter> which) {
+    registry.getMeters().stream().filter(which).toList().forEach(registry::remove);
   }
 
   /** Records one poll: its duration, its time, its errors by server and reason, and the verdict's gauges. */

@@ -52,6 +52,7 @@ public final class ClusterPoller {
 
   /** One poll: observes and diagnoses; the verdict is already recorded in the history, metrics and topology. */
   public PollResult poll() {
+    String outer = MDC.get("cluster"); // a tick of the loop set it already: left as it was afterwards
     MDC.put("cluster", cluster.name());
     try {
       ClusterSnapshot snapshot = observer.observe(cluster);
@@ -77,7 +78,11 @@ public final class ClusterPoller {
       }
       return new PollResult(snapshot, verdict);
     } finally {
-      MDC.remove("cluster");
+      if (outer == null) {
+        MDC.remove("cluster");
+      } else {
+        MDC.put("cluster", outer);
+      }
     }
   }
 

@@ -37,6 +37,8 @@ import org.slf4j.MDC;
  */
 public final class ClusterReconciler {
   private static final Logger log = LoggerFactory.getLogger(ClusterReconciler.class);
+  /** The MDC key of the recovery ID, set on every line logged while a recovery is planned, run or resumed. */
+  public static final String RECOVERY_KEY = "recovery";
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -100,6 +102,7 @@ public final class ClusterReconciler {
       }
       return tickInCluster(now);
     } finally {
+      MDC.remove(RECOVERY_KEY);
       MDC.remove("cluster");
     }
   }
@@ -152,6 +155,7 @@ public final class ClusterReconciler {
       return new Tick(again, decision, Optional.empty(), Optional.empty());
     }
     RecoveryPlan plan = planned.get();
+    MDC.put(RECOVERY_KEY, plan.id()); // every line from here to the end of the tick names the recovery
     boolean planOnly = decision.kind() == Decision.Kind.PLAN_ONLY;
     journal.recoveryPlanned(plan, planOnly);
     if (planOnly) {
@@ -255,6 +259,7 @@ public final class ClusterReconciler {
       return Optional.empty();
     }
     RecoveryPlan plan = unfinished.get().plan();
+    MDC.put(RECOVERY_KEY, plan.id());
     if (!status.state().inRecovery() || !status.recoveryId().equals(Optional.of(plan.id()))) {
       status = status.restoredRecovering(plan.id(), clock.instant());
     }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs a recovery plan one step at a time: agent steps through the server's executor, wait and verify steps
@@ -286,8 +288,10 @@ public final class PlanRunner {
     Instant start = clock.instant();
     List<Step.AgentStep> parts = step.parts();
     parts.forEach(p -> opened.of(p.server())); // open them here: OpenedExecutors is not thread-safe
+    Map<String, String> logContext = MDC.getCopyOfContextMap(); // the parts log with the cluster and recovery
     List<CompletableFuture<ExecutionResult>> running = parts.stream()
-        .map(p -> CompletableFuture.supplyAsync(() -> runAgentStep(p, opened), PARTS)).toList();
+        .map(p -> CompletableFuture.supplyAsync(() -> withLogContext(logContext, () -> runAgentStep(p, opened)), PARTS))
+        .toList();
     List<String> failures = new ArrayList<>();
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < parts.size(); i++) {
@@ -308,6 +312,17 @@ public final class PlanRunner {
     Duration took = Duration.between(start, clock.instant());
     return failures.isEmpty() ? ExecutionResult.ok(out.toString(), "", took)
         : ExecutionResult.failed(String.join("; ", failures), took);
+  }
+
+  private static <T> T withLogContext(Map<String, String> context, Supplier<T> work) {
+    if (context != null) {
+      MDC.setContextMap(context);
+    }
+    try {
+      return work.get();
+    } finally {
+      MDC.clear();
+    }
   }
 
   private ExecutionResult runAgentStep(Step.AgentStep step, OpenedExecutors opened) {

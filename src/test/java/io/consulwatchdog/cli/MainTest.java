@@ -15,27 +15,17 @@ import picocli.CommandLine;
 class MainTest {
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
-
   @Test
   void helpListsEveryCommandWithOneLineSummaries() {
-    Run r = run("--help");
+    CliRun r = CliRun.of("--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("check ", "run ", "validate ", "plan ", "ack ", "demo ", "completion ", "Exit codes:");
+    assertThat(r.out()).contains("check ", "run ", "validate ", "plan ", "status ", "pause ", "resume ", "ack ", "history ",
+        "demo ", "completion ", "Exit codes:");
   }
 
   @Test
   void noCommandIsAUsageError() {
-    assertThat(run().exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(CliRun.of().exit()).isEqualTo(ExitCodes.USAGE);
   }
 
   @Test
@@ -45,7 +35,7 @@ class MainTest {
     Path config = dir.resolve("c.yml");
     Files.writeString(config, "clusters:\n  - name: dc1\n    acl_token: {file: " + token + "}\n    servers:\n"
         + "      - name: s1\n        http_address: http://127.0.0.1:8500\n");
-    Run r = run("validate", "--config", config.toString());
+    CliRun r = CliRun.of("validate", "--config", config.toString());
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("poll_interval: \"5s\"").contains("type: \"none\"").contains("******")
         .doesNotContain("very-secret-acl-token");
@@ -56,10 +46,10 @@ class MainTest {
   void configErrorsExit78AndMissingFilesExit66() throws Exception {
     Path config = dir.resolve("bad.yml");
     Files.writeString(config, "clusters:\n  - name: dc1\n    servers: []\n");
-    Run bad = run("validate", "--config", config.toString());
+    CliRun bad = CliRun.of("validate", "--config", config.toString());
     assertThat(bad.exit()).isEqualTo(ExitCodes.CONFIG);
     assertThat(bad.err()).contains(config + ": clusters[0].servers: must list at least one server");
-    assertThat(run("validate", "--config", dir.resolve("none.yml").toString()).exit()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(CliRun.of("validate", "--config", dir.resolve("none.yml").toString()).exit()).isEqualTo(ExitCodes.NO_INPUT);
   }
 
   @Test
@@ -67,20 +57,20 @@ class MainTest {
     Path config = dir.resolve("huge.yml");
     Files.writeString(config, "clusters:\n  - name: dc1\n    poll_interval: 99999999999999999999h\n    servers:\n"
         + "      - name: s1\n        http_address: http://127.0.0.1:8500\n");
-    Run huge = run("validate", "--config", config.toString());
+    CliRun huge = CliRun.of("validate", "--config", config.toString());
     assertThat(huge.exit()).as(huge.err()).isEqualTo(ExitCodes.CONFIG);
     assertThat(huge.err()).contains(config + ": clusters[0].poll_interval: must be between 200ms and 1h");
 
     Path latin1 = dir.resolve("latin1.yml");
     Files.write(latin1, new byte[] {'#', ' ', 'c', 'a', 'f', (byte) 0xe9, '\n'});
-    Run notUtf8 = run("validate", "--config", latin1.toString());
+    CliRun notUtf8 = CliRun.of("validate", "--config", latin1.toString());
     assertThat(notUtf8.exit()).as(notUtf8.err()).isEqualTo(ExitCodes.CONFIG);
     assertThat(notUtf8.err()).contains(latin1 + ": not valid UTF-8 at byte 5 (line 1)");
   }
 
   @Test
   void versionIsTheBuildsVersion() {
-    Run r = run("--version");
+    CliRun r = CliRun.of("--version");
     assertThat(r.exit()).isZero();
     assertThat(System.getProperty("project.version")).as("surefire passes the POM's version").isNotBlank();
     assertThat(r.out().strip()).isEqualTo("consul-watchdog " + System.getProperty("project.version"));
@@ -88,7 +78,7 @@ class MainTest {
 
   @Test
   void completionPrintsABashScriptThatCompletesEverySubcommand() throws Exception {
-    Run r = run("completion");
+    CliRun r = CliRun.of("completion");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("complete -F", "consul-watchdog");
     for (String command : List.of("check", "run", "validate", "plan", "ack", "demo", "completion")) {
@@ -103,7 +93,7 @@ class MainTest {
 
   @Test
   void theShippedExampleConfigValidatesWithSyntaxOnly() {
-    Run r = run("validate", "--syntax-only", "--config", "config/consul-watchdog.example.yml");
+    CliRun r = CliRun.of("validate", "--syntax-only", "--config", "config/consul-watchdog.example.yml");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("config/consul-watchdog.example.yml: valid (syntax only")
         .contains("name: \"dc1\"");
@@ -113,10 +103,10 @@ class MainTest {
   void tlsFlagsAreForAdHocChecksOnly() throws Exception {
     Path config = dir.resolve("c.yml");
     Files.writeString(config, "clusters:\n  - name: dc1\n    servers:\n      - name: s1\n        http_address: http://127.0.0.1:8500\n");
-    Run r = run("check", "--config", config.toString(), "--ca-file", "/etc/consul.d/ca.pem");
+    CliRun r = CliRun.of("check", "--config", config.toString(), "--ca-file", "/etc/consul.d/ca.pem");
     assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("--ca-file, --cert-file and --key-file are for ad-hoc checks");
-    assertThat(run("check", "--help").out()).contains("--ca-file", "--cert-file", "--key-file", "CONSUL_HTTP_ADDR",
+    assertThat(CliRun.of("check", "--help").out()).contains("--ca-file", "--cert-file", "--key-file", "CONSUL_HTTP_ADDR",
         "CONSUL_CACERT", "CONSUL_HTTP_TOKEN_FILE");
   }
 }

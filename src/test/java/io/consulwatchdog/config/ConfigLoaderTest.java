@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -327,6 +328,103 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> syntaxOnly.load(unknownKey)).hasMessageContaining("clusters[0].tls.ca_fil: unknown key");
     Path halfCertificate = write(REFERENCES_MISSING_FILES.replace("      key_file: /nonexistent/consul-watchdog/client-key.pem\n", ""));
     assertThatThrownBy(() -> syntaxOnly.load(halfCertificate)).hasMessageContaining("cert_file and key_file go together");
+  }
+
+  private static final String WINDOWS = """
+      clusters:
+        - name: dc1
+          maintenance_windows:
+            - cron: "0 0 2 ? * SUN"
+              duration: 2h
+              time_zone: Europe/Berlin
+              reason: kernel patching
+            - cron: "0 30 12 * * ?"
+              duration: 15m
+          servers:
+            - name: s1
+              http_address: http://127.0.0.1:8500
+      """;
+
+  @Test
+  void maintenanceWindowsAreParsedWithTheirZoneAndReason() throws IOException {
+    ClusterConfig dc1 = load(WINDOWS).clusters().get(0);
+    assertThat(dc1.maintenanceWindows()).hasSize(2);
+    MaintenanceWindow patching = dc1.maintenanceWindows().get(0);
+    assertThat(patching.cron()).isEqualTo("0 0 2 ? * SUN");
+    assertThat(patching.duration()).isEqualTo(Duration.ofHours(2));
+    assertThat(patching.timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(patching.reason()).isEqualTo("kernel patching");
+    MaintenanceWindow lunch = dc1.maintenanceWindows().get(1);
+    assertThat(lunch.timeZone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(lunch.reason()).isEqualTo("maintenance window");
+    assertThat(load(MINIMAL).clusters().get(0).maintenanceWindows()).isEmpty();
+  }
+
+  @Test
+  void aCronExpressionQuartzRefusesIsAConfigErrorNamingTheFieldAndTheValue() throws IOException {
+    // both day-of-month and day-of-week given: Quartz refuses it (one of them must be "?")
+    assertThatThrownBy(() -> load(WINDOWS.replace("0 0 2 ? * SUN", "0 0 2 * * SUN")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].maintenance_windows[0].cron: must be a Quartz cron expression")
+        .hasMessageContaining("(got \"0 0 2 * * SUN\")");
+    // a Unix cron line (five fields, no seconds) is not a Quartz expression
+    assertThatThrownBy(() -> load(WINDOWS.replace("0 0 2 ? * SUN", "0 2 * * 0")))
+        .hasMessageContaining("clusters[0].maintenance_windows[0].cron: must be a Quartz cron expression")
+        .hasMessageContaining("(got \"0 2 * * 0\")");
+  }
+
+  @Test
+  void aWindowWithoutDurationOrWithAnUnknownZoneIsAConfigError() throws IOException {
+    assertThatThrownBy(() -> load(WINDOWS.replace("        duration: 2h\n", "")))
+        .hasMessageContaining("clusters[0].maintenance_windows[0].duration: is required");
+    assertThatThrownBy(() -> load(WINDOWS.replace("Europe/Berlin", "Mars/Olympus")))
+        .hasMessageContaining("clusters[0].maintenance_windows[0].time_zone: must be a time zone such as UTC or Europe/Berlin")
+        .hasMessageContaining("(got \"Mars/Olympus\")");
+    assertThatThrownBy(() -> load(WINDOWS.replace("duration: 15m", "duration: 15m\n        mode: auto")))
+        .hasMessageContaining("clusters[0].maintenance_windows[1].mode: unknown key");
+  }
+
+  @Test
+  void theControlTokenIsReadFromTheFileTheConfigNamesAndNeverShown() throws IOException {
+    Path token = dir.resolve("control.token");
+    Files.writeString(token, "c0ntrol-s3cret\n");
+    WatchdogConfig c = load("control_token_file: " + token + "\n" + MINIMAL);
+    assertThat(c.controlToken()).hasValueSatisfying(t -> {
+      assertThat(t.value()).isEqualTo("c0ntrol-s3cret");
+      assertThat(t.file()).contains(token);
+    });
+    assertThat(c.toString()).doesNotContain("c0ntrol-s3cret");
+    assertThat(load(MINIMAL).controlToken()).isEmpty();
+
+    assertThatThrownBy(() -> load("control_token_file: " + dir.resolve("missing") + "\n" + MINIMAL))
+        .hasMessageContaining("control_token_file: must be a readable file");
+    Files.writeString(token, "\n");
+    assertThatThrownBy(() -> load("control_token_file: " + token + "\n" + MINIMAL))
+        .hasMessageContaining("control_token_file: the token file is empty");
+    assertThatThrownBy(() -> load("control_token: s3cret\n" + MINIMAL)).hasMessageContaining("control_token: unknown key");
+  }
+
+  @Test
+  void tokenFilesMayLiveInSystemdsCredentialsDirectory() throws IOException {
+    Path credentials = Files.createDirectories(dir.resolve("credentials"));
+    Files.writeString(credentials.resolve("consul-acl-token"), "acl-s3cret\n");
+    Files.writeString(credentials.resolve("control-token"), "c0ntrol-s3cret\n");
+    String yaml = "control_token_file: ${CREDENTIALS_DIRECTORY}/control-token\n"
+        + MINIMAL.replace("    servers:", "    acl_token: {file: \"${CREDENTIALS_DIRECTORY}/consul-acl-token\"}\n    servers:");
+    Path f = write(yaml);
+
+    WatchdogConfig c = new ConfigLoader(Map.of("CREDENTIALS_DIRECTORY", credentials.toString())::get).load(f);
+    assertThat(c.clusters().get(0).aclToken()).hasValueSatisfying(t -> {
+      assertThat(t.value()).isEqualTo("acl-s3cret");
+      assertThat(t.source()).isEqualTo("file:" + credentials.resolve("consul-acl-token"));
+    });
+    assertThat(c.controlToken()).hasValueSatisfying(t -> assertThat(t.value()).isEqualTo("c0ntrol-s3cret"));
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters[0].acl_token.file: names ${CREDENTIALS_DIRECTORY}, which systemd sets only for a service "
+            + "with LoadCredential=");
+    assertThat(new ConfigLoader(Map.<String, String>of()::get).syntaxOnly().load(f).controlToken()).isPresent();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.consulwatchdog.lab.ConsulLabExtension;
 import io.consulwatchdog.lab.LabCluster;
 import io.consulwatchdog.lab.LabServer;
 import io.consulwatchdog.recover.ClusterPoller;
+import io.consulwatchdog.recover.ClusterReconciler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -160,6 +161,91 @@ class DaemonOnRealConsulTest {
       assertThat(get(base + "/health")).contains("COOLDOWN");
       String journal = Files.readString(dir.resolve("state/lab/audit.jsonl"));
       assertThat(journal).contains("restart-down-servers").contains("SUCCEEDED").contains(servers.get(0).name());
+    }
+  }
+
+  private static String post(String url, String token, String body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  @Test
+  void aPausedClusterOnlyLogsPlansAndRecoversOnceResumed(LabCluster lab) throws Exception {
+    lab.awaitLeader(Duration.ofSeconds(20));
+    Path token = dir.resolve("control.token");
+    Files.writeString(token, "lab-control-token\n");
+    Path file = writeAutoConfig(lab);
+    // cooldown 5s: the plan logged while paused starts a cooldown (as in dry-run mode); the recovery follows it
+    Files.writeString(file, "control_token_file: " + token + "\n"
+        + Files.readString(file).replace("confirm_window: 3s}", "confirm_window: 3s, cooldown: 5s}"));
+    WatchdogConfig config = new ConfigLoader().load(file);
+    try (Daemon watchdog = Daemon.start(config)) {
+      String base = "http://" + watchdog.listenAddress();
+      await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));
+      String status = get(base + "/status");
+      assertThat(status).contains("\"code\" : \"HEALTHY\"").contains("\"mode\" : \"auto\"");
+      for (LabServer s : lab.servers()) {
+        assertThat(status).as("a row per server").contains("\"name\" : \"" + s.name() + "\"");
+      }
+      assertThat(post(base + "/clusters/lab/pause", "lab-control-token",
+          "{\"for\":\"1h\",\"reason\":\"lab maintenance\",\"owner\":\"tester\"}")).contains("\"mode\" : \"paused\"");
+
+      List<LabServer> servers = lab.servers();
+      lab.kill(servers.get(0).name());
+      lab.kill(servers.get(1).name());
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> get(base + "/metrics").contains("consul_watchdog_dry_run_plans_total{cluster=\"lab\",strategy=\"restart-down-servers\"} 1.0"));
+      assertThat(get(base + "/metrics")).contains("consul_watchdog_recoveries_started_total{cluster=\"lab\",strategy=\"restart-down-servers\"} 0.0")
+          .contains("consul_watchdog_effective_mode{cluster=\"lab\",mode=\"paused\"} 1.0");
+      assertThat(watchdog.latest("lab").orElseThrow().code()).as("nothing was restarted while paused")
+          .isEqualTo(DiagnosisCode.QUORUM_LOST);
+      assertThat(Files.readString(dir.resolve("state/lab/audit.jsonl"))).contains("DRY_RUN").contains("mode paused (paused by tester");
+
+      assertThat(post(base + "/clusters/lab/resume", "lab-control-token", "{\"owner\":\"tester\"}")).contains("\"resumed\" : true");
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> get(base + "/metrics").contains("consul_watchdog_recoveries_succeeded_total{cluster=\"lab\",strategy=\"restart-down-servers\"} 1.0"));
+      await().atMost(Duration.ofSeconds(15)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));
+      String after = get(base + "/status");
+      assertThat(after).contains("\"lastRecovery\"").contains("\"outcome\" : \"SUCCEEDED\"").contains("\"mode\" : \"auto\"");
+    }
+  }
+
+  @Test
+  void aReloadDuringARecoveryLeavesTheRecoveringClusterAloneAndAddsTheNewOne(LabCluster lab) throws Exception {
+    lab.awaitLeader(Duration.ofSeconds(20));
+    lab.putKeys("before", 10);
+    // each start waits 3 s first, so that the recovery is under way long enough to reload meanwhile
+    String servers = lab.servers().stream().map(s -> "      - name: " + s.name() + "\n        http_address: "
+        + s.httpUri() + "\n        executor: {type: local, stop: [" + s.ctlScript() + ", stop], start: [/bin/sh, -c, \"sleep 3 && "
+        + s.ctlScript() + " start\"]}\n").collect(Collectors.joining());
+    String lab1 = "clusters:\n  - name: lab\n    poll_interval: 1s\n    request_timeout: 2s\n"
+        + "    recovery: {mode: auto, leaderless_after: 5s, confirm_polls: 3, confirm_window: 3s}\n    servers:\n" + servers;
+    Path file = dir.resolve("reload.yml");
+    String head = "state_dir: " + dir.resolve("state") + "\nlisten_address: 127.0.0.1:0\n";
+    Files.writeString(file, head + lab1);
+    try (Daemon watchdog = Daemon.start(new ConfigLoader().load(file))) {
+      String base = "http://" + watchdog.listenAddress();
+      await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.latest("lab").map(v -> v.code() == DiagnosisCode.HEALTHY).orElse(false));
+      List<LabServer> killed = lab.servers();
+      lab.kill(killed.get(0).name());
+      lab.kill(killed.get(1).name());
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> watchdog.cluster("lab").orElseThrow().reconciler().state().state().inRecovery());
+      ClusterReconciler recovering = watchdog.cluster("lab").orElseThrow().reconciler();
+
+      Files.writeString(file, head + lab1 + "  - name: other\n    servers:\n      - {name: o1, http_address: \"http://127.0.0.1:1\"}\n");
+      ConfigChange change = watchdog.reload(new ConfigLoader().load(file));
+
+      assertThat(change.unchanged()).containsExactly("lab");
+      assertThat(change.added()).containsExactly("other");
+      assertThat(recovering.state().state().inRecovery()).as("still recovering after the reload").isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> watchdog.latest("other").isPresent());
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .until(() -> get(base + "/metrics").contains("consul_watchdog_recoveries_succeeded_total{cluster=\"lab\",strategy=\"restart-down-servers\"} 1.0"));
+      assertThat(watchdog.cluster("lab").orElseThrow().reconciler()).isSameAs(recovering);
+      assertThat(get(base + "/metrics")).contains("consul_watchdog_recoveries_failed_total{cluster=\"lab\",strategy=\"restart-down-servers\"} 0.0");
+      assertThat(lab.readKeys("before")).hasSize(10);
     }
   }
 }

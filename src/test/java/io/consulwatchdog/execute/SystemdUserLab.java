@@ -26,7 +26,7 @@ import java.util.Map;
  * on $XDG_RUNTIME_DIR/bus. The lab starts both units, waits until org.freedesktop.systemd1 has an owner,
  * and on close stops systemd --user by PID (which stops its units), then the dbus-daemon by PID if left.
  */
-final class SystemdUserLab implements AutoCloseable {
+public final class SystemdUserLab implements AutoCloseable {
   private static final Path BOOTED_MARKER = Path.of("/run/systemd/system");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   /**
@@ -75,7 +75,7 @@ final class SystemdUserLab implements AutoCloseable {
   }
 
   /** Starts dbus-daemon and systemd --user; closes what it started when a step fails. */
-  static SystemdUserLab start(Path dir) throws IOException, InterruptedException {
+  public static SystemdUserLab start(Path dir) throws IOException, InterruptedException {
     SystemdUserLab lab = new SystemdUserLab(dir);
     try {
       lab.writeBusUnits();
@@ -89,20 +89,20 @@ final class SystemdUserLab implements AutoCloseable {
   }
 
   /** The environment systemctl --user needs to reach this manager. */
-  String[] env() {
+  public String[] env() {
     return new String[] {"DBUS_SESSION_BUS_ADDRESS", busAddress, "XDG_RUNTIME_DIR", runtimeDir.toString(),
         "XDG_CONFIG_HOME", dir.resolve("config").toString()};
   }
 
   /** Runs systemctl --user against this manager and returns its stdout. */
-  String systemctl(String... args) throws IOException, InterruptedException {
+  public String systemctl(String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("systemctl", "--user"));
     argv.addAll(List.of(args));
     return LabProcesses.run(argv, Duration.ofSeconds(30), env());
   }
 
   /** Writes a unit file and makes systemd re-read its units. */
-  void install(String name, String content) throws IOException, InterruptedException {
+  public void install(String name, String content) throws IOException, InterruptedException {
     Files.writeString(unitDir.resolve(name), content);
     systemctl("daemon-reload");
   }

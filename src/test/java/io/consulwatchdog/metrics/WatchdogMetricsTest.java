@@ -202,6 +202,30 @@ class WatchdogMetricsTest {
     }
   }
 
+  @Test
+  void aClusterRemovedByAReloadLosesItsSeriesAndAChangedOneLosesOnlyServersNoLongerConfigured() {
+    WatchdogMetrics metrics = new WatchdogMetrics(registry, Clock.fixed(NOW, ZoneOffset.UTC));
+    metrics.registerCluster(cluster("dc1", "s1", "s2"));
+    metrics.registerCluster(cluster("dc2", "t1"));
+    metrics.recoveryStarted("dc1", "peers-json");
+    metrics.effectiveMode("dc2", "auto");
+
+    metrics.unregisterCluster("dc2");
+    metrics.registerCluster(cluster("dc1", "s1", "s3"));
+    metrics.retainServers(cluster("dc1", "s1", "s3"));
+
+    String text = registry.scrape();
+    assertThat(text).doesNotContain("cluster=\"dc2\"");
+    assertThat(text).doesNotContain("server=\"s2\"").contains("server=\"s3\"").contains("server=\"s1\"");
+    assertThat(text).as("counters of a changed cluster go on")
+        .contains("consul_watchdog_recoveries_started_total{cluster=\"dc1\",strategy=\"peers-json\"} 1.0");
+
+    metrics.registerCluster(cluster("dc2", "t1")); // added again by a later reload
+    metrics.effectiveMode("dc2", "paused");
+    assertThat(registry.scrape()).contains("consul_watchdog_effective_mode{cluster=\"dc2\",mode=\"paused\"} 1.0")
+        .contains("consul_watchdog_node_name_mismatch{cluster=\"dc2\",server=\"t1\"} 0.0");
+  }
+
   static ClusterConfig cluster(String name, String... servers) {
     List<ServerConfig> configured = Arrays.stream(servers)
         .map(s -> new ServerConfig(s, URI.create("http://127.0.0.1:8500"), Optional.empty(), new NoExecutorConfig()))

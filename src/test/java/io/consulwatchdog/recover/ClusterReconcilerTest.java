@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.Fixtures.MutableClock;
 import io.consulwatchdog.Fixtures;
+import io.consulwatchdog.LogLines;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.decide.Decision;
@@ -16,6 +17,7 @@ import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.metrics.WatchdogMetrics;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.MDC;
 
 class ClusterReconcilerTest {
   private static final Duration T = Duration.ofSeconds(20);
@@ -88,6 +91,38 @@ class ClusterReconcilerTest {
 
     assertThat(tick(w).decision().kind()).isEqualTo(Decision.Kind.IGNORE);
     assertThat(world.calls).hasSize(2);
+  }
+
+  @Test
+  void everyLineLoggedDuringARecoveryCarriesItsIdAndNoLineAfterIt() {
+    ClusterReconciler.Tick third;
+    List<ILoggingEvent> events;
+    try (LogLines lines = LogLines.all()) {
+      ClusterReconciler w = watch(RecoveryMode.AUTO, "s1");
+      tick(w);
+      tick(w);
+      third = tick(w);
+      tick(w);
+      events = lines.events();
+    }
+    String id = third.plan().orElseThrow().id();
+    int start = indexOf(events, "starting recovery");
+    int end = indexOf(events, "succeeded");
+    assertThat(events.subList(start, end + 1)).hasSizeGreaterThan(5)
+        .allSatisfy(e -> assertThat(e.getMDCPropertyMap()).as(e.getFormattedMessage()).containsEntry("recovery", id)
+            .containsEntry("cluster", "dc1"));
+    assertThat(events.subList(0, start)).noneMatch(e -> e.getMDCPropertyMap().containsKey("recovery"));
+    assertThat(events.subList(end + 1, events.size())).noneMatch(e -> e.getMDCPropertyMap().containsKey("recovery"));
+    assertThat(MDC.get("recovery")).isNull();
+  }
+
+  private static int indexOf(List<ILoggingEvent> events, String text) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).getFormattedMessage().contains(text)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line with \"" + text + "\" in " + events.stream().map(ILoggingEvent::getFormattedMessage).toList());
   }
 
   @Test

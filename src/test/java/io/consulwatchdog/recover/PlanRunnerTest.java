@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.Fixtures.MutableClock;
 import io.consulwatchdog.Fixtures;
+import io.consulwatchdog.LogLines;
 import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.RecoveryMode;
+import io.consulwatchdog.execute.AgentExecutor;
+import io.consulwatchdog.execute.ExecutionResult;
 import io.consulwatchdog.metrics.WatchdogMetrics;
+import io.consulwatchdog.plan.AgentOperation;
 import io.consulwatchdog.plan.RecoveryPlan;
 import io.consulwatchdog.plan.Step;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 class PlanRunnerTest {
   private static final Duration T = Duration.ofSeconds(20);
@@ -202,5 +210,40 @@ class PlanRunnerTest {
     assertThat(world.calls).containsExactly("s1:stop", "s2:stop", "s1:write-file", "s1:remove-file", "s2:start",
         "s1:start");
     assertThat(world.running).containsExactlyInAnyOrder("s1", "s2");
+  }
+
+  @Test
+  void partsOfAStepOnSeveralAgentsLogWithTheRecoveryIdOfTheCallingThread() {
+    Logger executorLog = LoggerFactory.getLogger("test.executor");
+    List<ILoggingEvent> events;
+    PlanRunner runner = new PlanRunner(cluster, s -> {
+      AgentExecutor inner = world.executor(s);
+      return new AgentExecutor() {
+        @Override
+        public ExecutionResult run(AgentOperation operation, Duration timeout) {
+          executorLog.info("running {} on {}", operation, s.name());
+          return inner.run(operation, timeout);
+        }
+
+        @Override
+        public String describe(AgentOperation operation) {
+          return inner.describe(operation);
+        }
+      };
+    }, world.observer(), world.leaderRead(), journal, new WatchdogMetrics(registry, clock), clock, clock::advance,
+        Duration.ofSeconds(1));
+    MDC.put("recovery", "r9");
+    try (LogLines lines = LogLines.of("test.executor")) {
+      RunResult result = runner.run(new RecoveryPlan("r9", "dc1", "test", "test", T0,
+          List.of(new Step.StartAgents(List.of("s2", "s3"), T))), 0);
+      assertThat(result.succeeded()).as(result.reason()).isTrue();
+      events = lines.events();
+    } finally {
+      MDC.remove("recovery");
+    }
+    assertThat(events).hasSize(2).allSatisfy(e -> {
+      assertThat(e.getThreadName()).isNotEqualTo(Thread.currentThread().getName());
+      assertThat(e.getMDCPropertyMap()).containsEntry("recovery", "r9");
+    });
   }
 }
