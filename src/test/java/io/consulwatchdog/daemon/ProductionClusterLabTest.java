@@ -102,7 +102,7 @@ class ProductionClusterLabTest {
       }
       String journal = Files.readString(dir.resolve("state/" + now.name() + "/audit.jsonl"));
       assertThat(journal).contains("QUORUM_LOST (STALE_CONFIGURATION)").contains("\"outcome\":\"SUCCEEDED\"");
-      lab.awaitLeader(Duration.ofSeconds(60)); // fresh servers may stay in ACL legacy mode a while
+      lab.awaitLeader(TestLabCluster.FRESH_ACL_SERVER_TIMEOUT); // fresh servers may stay in ACL legacy mode a while
       assertThat(lab.cluster().readKeys("kept")).hasSize(KEYS);
 
       // no token value anywhere: log lines, journal, metrics, any process's argument list

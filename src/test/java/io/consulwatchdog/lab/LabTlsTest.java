@@ -57,7 +57,7 @@ class LabTlsTest {
         .findFirst().orElseThrow();
     LabServer fresh = lab.replace(follower);
     // a fresh server leaves ACL legacy mode only once it sees the leader out of it: slow on a busy machine
-    LabServer leaderAfter = lab.awaitLeader(Duration.ofSeconds(60));
+    LabServer leaderAfter = lab.awaitLeader(TestLabCluster.FRESH_ACL_SERVER_TIMEOUT);
     assertThat(lab.runningServers()).hasSize(3).contains(fresh);
 
     ClusterConfig config = lab.clusterConfig(RecoveryConfig.defaults());

@@ -22,6 +22,13 @@ import java.util.Optional;
 public final class TestLabCluster implements AutoCloseable {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
+  /**
+   * How long a fresh server of an ACL lab may take to leave ACL legacy mode: Consul 1.8 checks whether it may
+   * every 50 ms at first, doubling the wait up to 30 s (aclModeCheckMinInterval/MaxInterval), so a server that
+   * sees the leader only after about 25 s on a busy machine checks again at 51 s, then at 81 s.
+   */
+  public static final Duration FRESH_ACL_SERVER_TIMEOUT = Duration.ofSeconds(100);
+
   private final LabCluster cluster;
   private final List<LabServer> retired = new ArrayList<>();
 
