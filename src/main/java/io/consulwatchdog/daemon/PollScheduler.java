@@ -44,6 +44,7 @@ public final class PollScheduler implements AutoCloseable {
   private final Scheduler scheduler;
   private final int clusters;
   private int scheduled;
+  private boolean started;
   private Instant origin; // when the first cluster's first tick is due; the others are offset from it
   private final int threads;
 
@@ -80,12 +81,14 @@ public final class PollScheduler implements AutoCloseable {
   public synchronized Instant schedule(String cluster, Duration interval, ScheduledTick tick)
       throws SchedulerException {
     ((Map<String, ScheduledTick>) scheduler.getContext().get(TICKS)).put(cluster, tick);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // Quartz keeps milliseconds
     if (origin == null) {
-      origin = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      origin = now;
     }
     Instant staggered = origin.plus(offset(scheduled++, clusters, interval));
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // Quartz keeps milliseconds
-    Instant first = staggered.isBefore(now) ? now : staggered; // a cluster added by a reload ticks at once
+    // Before start, a first tick a little in the past still fires at start (Quartz's misfire threshold
+    // is a second), at its staggered time; after start, a cluster added by a reload ticks at once.
+    Instant first = started && staggered.isBefore(now) ? now : staggered;
     scheduler.scheduleJob(
         JobBuilder.newJob(TickJob.class).withIdentity(cluster, "clusters").usingJobData("cluster", cluster).build(),
         startingAt(TriggerBuilder.newTrigger(), first, interval).withIdentity(cluster, "clusters").build());
@@ -130,7 +133,8 @@ public final class PollScheduler implements AutoCloseable {
   }
 
   /** Starts firing. */
-  public void start() throws SchedulerException {
+  public synchronized void start() throws SchedulerException {
+    started = true;
     scheduler.start();
   }
 

@@ -126,7 +126,8 @@ class RecoveryLabTest {
         Duration.between(start, Instant.now()).toMillis());
 
     assertThat(w.state().state()).as(journal(cluster).toString()).isEqualTo(RecoveryState.COOLDOWN);
-    assertThat(calls).containsExactly(victims.get(0) + ":start", victims.get(1) + ":start");
+    assertThat(calls).as("both started at once, in either order")
+        .containsExactlyInAnyOrder(victims.get(0) + ":start", victims.get(1) + ":start");
     lab.awaitLeader(LEADER_TIMEOUT);
     assertThat(lab.readKeys("kept")).hasSize(KEYS);
     assertThat(counter("consul_watchdog_recoveries_succeeded")).isEqualTo(1);
