@@ -2,7 +2,8 @@
 # Scale benchmark: one watchdog daemon (detect-only, poll 1 s) watching 50 simulated clusters x 5 agents
 # that replay captured Consul 1.8.7 answers, for SECONDS (default 60); prints polls/s, tick lateness, poll
 # durations, missed ticks, RSS, CPU and threads. The simulator runs as a process of its own; the daemon's
-# JVM gets the launcher's default JVM options (bin/consul-watchdog), so the figures are the shipped ones.
+# JVM gets the launcher's default JVM options and malloc arena cap (bin/consul-watchdog), so the figures are the
+# shipped ones.
 #   scripts/scale-benchmark.sh [SECONDS] [SIMULATOR OPTIONS...]
 #   e.g. scripts/scale-benchmark.sh 60 --faults hang=5,refuse=5,http500=5,garbage=5 --latency 5ms
 # Simulator options: --clusters 50 --state five-healthy --poll-interval 1s --request-timeout 800ms
@@ -39,7 +40,7 @@ done
 head -1 "$out/simulator.log"
 echo "load before: $(uptime)"
 # shellcheck disable=SC2086 # the options are words
-java $jvm_options -Dconsulwatchdog.log.level=WARN -cp "$cp" io.consulwatchdog.bench.ScaleBenchmark \
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java $jvm_options -Dconsulwatchdog.log.level=WARN -cp "$cp" io.consulwatchdog.bench.ScaleBenchmark \
   --config "$out/config.yml" --duration "${seconds}s" \
   --ticks-csv "$out/ticks.csv" 2>"$out/daemon.log"
 echo "load after: $(uptime)"
