@@ -1,7 +1,6 @@
 package io.consulwatchdog.cli;
 
 import io.consulwatchdog.config.ClusterConfig;
-import io.consulwatchdog.config.Durations;
 import io.consulwatchdog.config.Secret;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.consul.Endpoints;
@@ -93,7 +92,7 @@ public final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     WatchdogConfig config = withAgentToken(configOptions.load(spec, true));
-    Optional<Duration> watchFor = watchDuration();
+    Optional<Duration> watchFor = PollWatch.parse(spec, watch);
     List<ClusterConfig> selected = Selection.clusters(spec, config, clusters);
     Clock clock = Clock.systemUTC();
     int exit = 0;
@@ -105,7 +104,8 @@ public final class CheckCommand implements Callable<Integer> {
           new HttpLeaderRead(), config.stateDir(), new WatchdogMetrics(new SimpleMeterRegistry(), clock), clock)
           .readOnly();
       for (ClusterConfig cluster : selected) {
-        PollResult poll = pollUntilCertain(factory.poller(cluster), cluster, watchFor, err);
+        ClusterPoller poller = factory.poller(cluster);
+        PollResult poll = PollWatch.untilCertain("check", cluster, watchFor, poller::poll, PollResult::verdict, err);
         Verdict verdict = poll.verdict();
         int code = verdict.code().exitCode();
         Optional<String> forbidden = forbiddenHeadline(cluster, poll.snapshot(), verdict);
@@ -150,30 +150,6 @@ public final class CheckCommand implements Callable<Integer> {
         new PauseStore(config.stateDir()).load(cluster.name()), cluster.maintenanceWindows(), clock.instant()));
   }
 
-  /** Polls once, or, with --watch, until the verdict is certain or the time is up, showing each poll on err. */
-  private static PollResult pollUntilCertain(ClusterPoller poller, ClusterConfig cluster, Optional<Duration> watchFor,
-      PrintWriter err) throws InterruptedException {
-    PollResult poll = poller.poll();
-    if (watchFor.isEmpty()) {
-      return poll;
-    }
-    long deadline = System.nanoTime() + watchFor.get().toNanos();
-    Duration every = cluster.name().equals("adhoc") ? Duration.ofSeconds(1) : cluster.pollInterval();
-    int polls = 1;
-    while (!certain(poll.verdict()) && System.nanoTime() + every.toNanos() <= deadline && polls < 100_000) {
-      err.printf("check %s: poll %d: %s%n", cluster.name(), polls, poll.verdict().summary());
-      err.flush();
-      Thread.sleep(every.toMillis());
-      poll = poller.poll();
-      polls++;
-    }
-    return poll;
-  }
-
-  /** A verdict more polls would not change: healthy, quorum lost, leaderless past the threshold, split. */
-  private static boolean certain(Verdict v) {
-    return v.code() == DiagnosisCode.HEALTHY || v.code().needsRecovery() || v.code() == DiagnosisCode.SPLIT_VIEW;
-  }
 
   /**
    * The headline when servers answered 403 where the watchdog needs to read: the servers are up, the token
@@ -213,12 +189,4 @@ public final class CheckCommand implements Callable<Integer> {
         .map(c -> c.withTokens(c.aclToken(), Optional.of(agent))).toList());
   }
 
-  private Optional<Duration> watchDuration() {
-    if (watch == null) {
-      return Optional.empty();
-    }
-    return Optional.of(Durations.parse(watch).filter(d -> !d.isZero() && !d.isNegative())
-        .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-            "--watch: must be a duration like 30s or 2m (got \"" + watch + "\")")));
-  }
 }

@@ -22,6 +22,7 @@ import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
@@ -36,14 +38,24 @@ import picocli.CommandLine;
 @Command(name = "plan", mixinStandardHelpOptions = true,
     header = "Print the recovery plan the watchdog would run now, or why there is none.",
     description = {
-      "Observe every server once, diagnose the cluster and print the recovery plan the watchdog would run now (the very plan object, step by step), or why there is none. Never changes anything."
+      "Observe every server once, diagnose the cluster and print the recovery plan the watchdog would run now (the very plan object, step by step), or why there is none. Never changes anything.",
+      "",
+      "One poll sees a lost quorum at once, but a leaderless cluster with its voters up looks like an election "
+          + "until it has stayed leaderless long enough: --watch keeps polling, as the daemon does, until the "
+          + "verdict is certain or the time is up, then plans."
     },
     footer = {"", "Exit codes: 0 a plan was printed or nothing needs recovery, 2 recovery is needed but no strategy",
         "fits (see the reasons), 3 the cluster cannot be observed, 64 usage, 78 config.",
-        "", "Example:", "  consul-watchdog plan --config /etc/consul-watchdog/config.yml dc1"})
+        "", "Examples:", "  consul-watchdog plan --config /etc/consul-watchdog/config.yml dc1",
+        "  consul-watchdog plan --config /etc/consul-watchdog/config.yml --watch 1m dc1"})
 public final class PlanCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions configOptions;
+
+  @Option(names = "--watch", paramLabel = "DURATION",
+      description = "Keep polling (each cluster's poll_interval) until the verdict is certain or DURATION has "
+          + "passed, e.g. 1m, then plan; the polls are shown on stderr.")
+  String watch;
 
   @Parameters(arity = "0..*", paramLabel = "CLUSTER", description = "Clusters to plan for (default: all in the config).")
   List<String> clusters = new ArrayList<>();
@@ -66,9 +78,11 @@ public final class PlanCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     WatchdogConfig config = configOptions.load(spec, false);
+    Optional<Duration> watchFor = PollWatch.parse(spec, watch);
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     int exit = 0;
     // each agent step also prints exactly what its executor would run (a one-shot process: the shared
     // resources, an SSH client at most, end with it); nothing is journaled, no state is written
@@ -78,7 +92,10 @@ public final class PlanCommand implements Callable<Integer> {
           new WatchdogMetrics(new SimpleMeterRegistry(), clock), clock).readOnly();
       for (ClusterConfig cluster : Selection.clusters(spec, config, clusters)) {
         EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), ModeOverrides.none());
-        exit = Math.max(exit, print(factory.create(cluster, () -> mode).preview(), out));
+        ClusterReconciler reconciler = factory.create(cluster, () -> mode); // keeps the history between polls
+        ClusterReconciler.Preview preview = PollWatch.untilCertain("plan", cluster, watchFor, reconciler::preview,
+            p -> p.poll().verdict(), err);
+        exit = Math.max(exit, print(preview, out));
       }
     }
     out.flush();

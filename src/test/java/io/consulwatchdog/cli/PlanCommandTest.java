@@ -33,12 +33,15 @@ class PlanCommandTest {
   private final MutableClock clock = new MutableClock(Fixtures.T0);
   private final List<String> executed = new ArrayList<>();
   private ClusterSnapshot next;
+  /** Snapshots the observer gives first, one per poll, before {@link #next}. */
+  private final java.util.Deque<ClusterSnapshot> first = new java.util.ArrayDeque<>();
 
   private Path config(String mode) throws Exception {
     String yaml = """
         state_dir: %s
         clusters:
           - name: dc1
+            poll_interval: 200ms
             executor_defaults:
               type: local
               stop: [systemctl, stop, consul]
@@ -56,7 +59,7 @@ class PlanCommandTest {
   }
 
   private String run(int expectedExit, String... args) {
-    ClusterObserver observer = c -> next;
+    ClusterObserver observer = c -> first.isEmpty() ? next : first.poll();
     AgentExecutor fake = new AgentExecutor() {
       @Override
       public ExecutionResult run(AgentOperation op, Duration timeout) {
@@ -96,6 +99,40 @@ class PlanCommandTest {
         .contains("mode dry-run: the daemon logs this plan and runs nothing");
     assertThat(executed).isEmpty();
     assertThat(Files.exists(dir.resolve("state/dc1/audit.jsonl"))).isFalse();
+  }
+
+  private static ClusterSnapshot electing() {
+    return ObservationBuilder.snapshot(Fixtures.T0,
+        server("s1", 1).state("Candidate").lastContact("1.2s").configuration(voter("s1", 1), voter("s2", 2),
+            voter("s3", 3)),
+        server("s2", 2).lastContact("1.3s"), server("s3", 3).lastContact("1.1s"));
+  }
+
+  @Test
+  void oneLookAtAnElectionGivesNoPlan() throws Exception {
+    first.add(electing());
+    next = twoOfThreeDown();
+    String out = run(0, "--config", config("dry-run").toString(), "dc1");
+    assertThat(out).contains("no plan: the cluster is ELECTION_IN_PROGRESS");
+  }
+
+  @Test
+  void watchKeepsPollingUntilTheVerdictIsCertainThenPrintsThePlan() throws Exception {
+    first.add(electing());
+    first.add(electing());
+    next = twoOfThreeDown();
+    String out = run(0, "--config", config("dry-run").toString(), "--watch", "5s", "dc1");
+    assertThat(out).contains("plan dc1: poll 1: ").contains("plan dc1: poll 2: ")
+        .contains("cluster dc1: QUORUM_LOST (VOTERS_DOWN)").contains("strategy restart-down-servers")
+        .doesNotContain("no plan");
+    assertThat(executed).isEmpty();
+  }
+
+  @Test
+  void watchNeedsADuration() throws Exception {
+    next = twoOfThreeDown();
+    assertThat(run(2, "--config", config("dry-run").toString(), "--watch", "soon", "dc1"))
+        .contains("--watch: must be a duration like 30s or 2m (got \"soon\")");
   }
 
   @Test
