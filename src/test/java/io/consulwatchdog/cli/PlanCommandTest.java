@@ -73,7 +73,8 @@ class PlanCommandTest {
       }
     };
     StringWriter out = new StringWriter();
-    CommandLine cl = new CommandLine(new PlanCommand(c -> observer, Optional.of(s -> fake), clock));
+    CommandLine cl = new CommandLine(new PlanCommand(c -> observer, Optional.of(s -> fake), clock))
+        .setParameterExceptionHandler(new ExitCodes.UsageHandler());
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(out));
     assertThat(cl.execute(args)).as(out.toString()).isEqualTo(expectedExit);
@@ -131,7 +132,7 @@ class PlanCommandTest {
   @Test
   void watchNeedsADuration() throws Exception {
     next = twoOfThreeDown();
-    assertThat(run(2, "--config", config("dry-run").toString(), "--watch", "soon", "dc1"))
+    assertThat(run(ExitCodes.USAGE, "--config", config("dry-run").toString(), "--watch", "soon", "dc1"))
         .contains("--watch: must be a duration like 30s or 2m (got \"soon\")");
   }
 
@@ -170,6 +171,6 @@ class PlanCommandTest {
   @Test
   void anUnknownClusterIsAUsageError() throws Exception {
     next = twoOfThreeDown();
-    assertThat(run(2, "--config", config("auto").toString(), "nope")).contains("Unknown cluster \"nope\"");
+    assertThat(run(ExitCodes.USAGE, "--config", config("auto").toString(), "nope")).contains("Unknown cluster \"nope\"");
   }
 }
