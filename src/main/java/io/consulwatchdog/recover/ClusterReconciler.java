@@ -96,6 +96,7 @@ public final class ClusterReconciler {
       ActorLease.Standing now = lookUpStanding();
       if (now instanceof ActorLease.Standing.Holding && !resumeChecked) {
         resumeUnfinished();
+        MDC.remove(RECOVERY_KEY); // the resumed recovery has ended: the tick's own poll is not part of it
         if (!resumeChecked) {
           now = new ActorLease.Standing.Unavailable("the shared recovery progress cannot be read yet");
         }
@@ -156,10 +157,12 @@ public final class ClusterReconciler {
     }
     RecoveryPlan plan = planned.get();
     MDC.put(RECOVERY_KEY, plan.id()); // every line from here to the end of the tick names the recovery
-    boolean planOnly = decision.kind() == Decision.Kind.PLAN_ONLY;
+    // read again: a pause or a maintenance window that began during the re-probe holds this plan too
+    EffectiveMode atStart = mode.get();
+    boolean planOnly = decision.kind() == Decision.Kind.PLAN_ONLY || !atStart.mayAct();
     journal.recoveryPlanned(plan, planOnly);
     if (planOnly) {
-      logPlanOnly(plan, now);
+      logPlanOnly(plan, atStart);
       return new Tick(again, decision, planned, Optional.empty());
     }
 

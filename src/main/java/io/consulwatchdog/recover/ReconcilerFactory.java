@@ -42,7 +42,7 @@ public record ReconcilerFactory(ClusterObserver observer, Function<ServerConfig,
   /** Time between polls of the wait and verify steps of a running plan (a recovery is short and watched closely). */
   public static final Duration POLL_DURING_RECOVERY = Duration.ofMillis(250);
 
-  /** A factory with the real diagnosis, real sleeps and one poll a second during recoveries. */
+  /** A factory with the real diagnosis, real sleeps and a poll every {@link #POLL_DURING_RECOVERY} during recoveries. */
   public static ReconcilerFactory standard(ClusterObserver observer, Function<ServerConfig, AgentExecutor> executors,
       LeaderRead leaderRead, Path stateDir, WatchdogMetrics metrics, Clock clock) {
     return new ReconcilerFactory(observer, executors, leaderRead, stateDir, metrics, clock, new ClusterDiagnoser(),

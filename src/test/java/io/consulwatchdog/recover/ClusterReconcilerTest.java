@@ -11,6 +11,7 @@ import io.consulwatchdog.config.RecoveryMode;
 import io.consulwatchdog.decide.Decision;
 import io.consulwatchdog.decide.EffectiveMode;
 import io.consulwatchdog.decide.ModeOverrides;
+import io.consulwatchdog.decide.Pause;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.diagnose.LeaderlessCause;
 import io.consulwatchdog.execute.ExecutionResult;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.MDC;
@@ -187,6 +189,36 @@ class ClusterReconcilerTest {
     assertThat(world.calls).isEmpty();
     assertThat(journal.read()).isEmpty();
     assertThat(w.state().state()).isEqualTo(RecoveryState.IDLE);
+  }
+
+  @Test
+  void aPauseThatLandsWhileTheTickReProbesKeepsTheRecoveryFromStarting() {
+    // the mode is read at the start of the tick; a pause accepted during the re-probe (the API answered
+    // "mode now paused") must still stop the recovery: the plan is logged, nothing runs
+    ClusterConfig cluster = Fixtures.cluster(Fixtures.recovery(RecoveryMode.AUTO, List.of("restart-down-servers")),
+        Fixtures.threeServers(), List.of());
+    world = new FakeWorld(cluster, clock, "s1");
+    journal = new AuditJournal(dir, "dc1", clock);
+    EffectiveMode auto = EffectiveMode.resolve(RecoveryMode.AUTO, ModeOverrides.none());
+    EffectiveMode paused = EffectiveMode.resolve(RecoveryMode.AUTO, ModeOverrides.none(),
+        Optional.of(new Pause("alice", "disks", T0, T0.plus(Duration.ofHours(1)))),
+        List.of(), T0);
+    AtomicReference<EffectiveMode> mode = new AtomicReference<>(auto);
+    ClusterReconciler w = ReconcilerFactory.standard(world.observer(), world::executor, world.leaderRead(), dir, metrics,
+        clock).withDiagnoser(world.diagnoser()).withSleeper(clock::advance).create(cluster, mode::get);
+    world.onObserve = n -> {
+      if (n == 4) { // the re-probe of the third tick
+        mode.set(paused);
+      }
+    };
+    tick(w);
+    tick(w);
+    ClusterReconciler.Tick third = tick(w);
+    assertThat(third.decision().kind()).isEqualTo(Decision.Kind.RECOVER);
+    assertThat(third.run()).isEmpty();
+    assertThat(world.calls).isEmpty();
+    assertThat(journal.read(AuditEvent.RecoveryFinished.class)).extracting(AuditEvent.RecoveryFinished::outcome)
+        .containsExactly(AuditEvent.DRY_RUN);
   }
 
   @Test
