@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ack", mixinStandardHelpOptions = true,
     header = "Acknowledge an ESCALATED cluster so that automatic recovery may act again.",
     description = {
-      "Acknowledge an ESCALATED cluster: clear the escalation and record the acknowledgement (you, and the note) in its audit journal. Goes through the running daemon's control API; when no daemon answers (or its control endpoints are off), state.json is edited directly and a daemon started later picks it up."
+      "Acknowledge an ESCALATED cluster: clear the escalation and record the acknowledgement (you, and the note) in its audit journal. Goes through the running daemon's control API; when no daemon answers (or its control endpoints are off), state.json is edited directly and a daemon started later picks it up. A token file that cannot be read is an error (77), never a reason to go around a daemon."
     },
     footer = {"", "Exit codes: 0 acknowledged or nothing to acknowledge, 64 usage, 75 the cluster is busy (try again),",
         "77 wrong token or unreadable token file, 78 config.",
@@ -73,6 +73,11 @@ public final class AckCommand implements Callable<Integer> {
     } catch (DaemonClient.Unreachable e) {
       offlineBecause = e.getMessage();
     } catch (DaemonClient.NoToken e) {
+      if (!e.endpointsOff) { // a daemon may be running: state.json is not edited behind its back
+        spec.commandLine().getErr().println("consul-watchdog: " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return e.exitCode;
+      }
       offlineBecause = e.getMessage();
     }
     // No daemon to ask: edit state.json; a daemon that runs after all takes it up at its next poll.

@@ -2,6 +2,7 @@ package io.consulwatchdog.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consulwatchdog.config.ConfigLoader;
 import io.consulwatchdog.config.Secret;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.json.JsonMapper;
@@ -93,10 +94,17 @@ final class DaemonClient {
   /** A control request needs the token and none can be had: names control_token_file. */
   static final class NoToken extends Exception {
     final int exitCode;
+    /** True when the config has no control_token_file: the daemon's control endpoints are off. */
+    final boolean endpointsOff;
 
     NoToken(String message, int exitCode) {
+      this(message, exitCode, false);
+    }
+
+    private NoToken(String message, int exitCode, boolean endpointsOff) {
       super(message);
       this.exitCode = exitCode;
+      this.endpointsOff = endpointsOff;
     }
   }
 
@@ -136,11 +144,15 @@ final class DaemonClient {
   private String bearerToken() throws NoToken {
     Secret secret = token.orElseThrow(() -> new NoToken("the config has no control_token_file: the daemon's control "
         + "endpoints are off (set control_token_file to a file holding a token, then reload the daemon)",
-        ExitCodes.CONFIG));
+        ExitCodes.CONFIG, true));
     if (!secret.value().isEmpty()) {
       return secret.value();
     }
-    Path file = secret.file().orElseThrow(() -> new NoToken("control_token_file names no file", ExitCodes.CONFIG));
+    Path named = secret.file().orElseThrow(() -> new NoToken("control_token_file names no file", ExitCodes.CONFIG));
+    Path file = ConfigLoader.credentialsPath(named.toString(), System::getenv).map(Path::of).orElseThrow(() ->
+        new NoToken("control_token_file " + named + " is the service's systemd credential, which only the service can "
+            + "read: as root, run the command with CREDENTIALS_DIRECTORY=/run/credentials/consul-watchdog.service "
+            + "(systemd's copy while the service runs)", ExitCodes.NO_PERMISSION));
     try {
       String value = Files.readString(file, StandardCharsets.UTF_8).trim();
       if (value.isEmpty()) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -429,15 +430,22 @@ public final class ConfigLoader {
 
   /** Replaces a leading ${CREDENTIALS_DIRECTORY} by its value from the environment; an error if it is not set. */
   private String withCredentialsDirectory(ConfigNode n, String key, String path) {
+    return credentialsPath(path, env).orElseThrow(() -> n.error(n.field(key), "names " + CREDENTIALS_DIRECTORY
+        + ", which systemd sets only for a service with LoadCredential= (run this command inside the service, or use "
+        + "validate --syntax-only)", path));
+  }
+
+  /**
+   * A token file path with a leading ${CREDENTIALS_DIRECTORY} (the directory where systemd puts a service's
+   * LoadCredential= files) replaced by that variable's value; empty when it names it and the variable is unset.
+   */
+  public static Optional<String> credentialsPath(String path, Function<String, String> env) {
     if (!path.startsWith(CREDENTIALS_DIRECTORY)) {
-      return path;
+      return Optional.of(path);
     }
     String dir = env.apply("CREDENTIALS_DIRECTORY");
-    if (dir == null || dir.isBlank()) {
-      throw n.error(n.field(key), "names " + CREDENTIALS_DIRECTORY + ", which systemd sets only for a service with "
-          + "LoadCredential= (run this command inside the service, or use validate --syntax-only)", path);
-    }
-    return dir + path.substring(CREDENTIALS_DIRECTORY.length());
+    return dir == null || dir.isBlank() ? Optional.empty()
+        : Optional.of(dir + path.substring(CREDENTIALS_DIRECTORY.length()));
   }
 
   private TlsConfig tls(ConfigNode t) {

@@ -128,6 +128,24 @@ class ControlCommandsTest {
   }
 
   @Test
+  void aTokenTheCommandCannotReadIsAnErrorNotAReasonToGoAroundTheDaemon() throws Exception {
+    // the systemd credential only the service can read: ack must not edit state.json behind a daemon's back
+    Path config = Files.writeString(dir.resolve("credential.yml"), Files.readString(config(true))
+        .replace("control_token_file: " + dir.resolve("control.token"),
+            "control_token_file: ${CREDENTIALS_DIRECTORY}/control-token"));
+    escalate();
+    CliRun acked = CliRun.of("ack", "--config", config.toString(), "dc1");
+    assertThat(acked.exit()).as(acked.out()).isEqualTo(ExitCodes.NO_PERMISSION);
+    assertThat(acked.err()).contains("${CREDENTIALS_DIRECTORY}/control-token")
+        .contains("CREDENTIALS_DIRECTORY=/run/credentials/consul-watchdog.service");
+    assertThat(new RecoveryStatusStore(dir.resolve("state")).load("dc1").orElseThrow().state())
+        .isEqualTo(RecoveryState.ESCALATED);
+    CliRun paused = CliRun.of("pause", "--config", config.toString(), "dc1", "--for", "1h", "--reason", "x");
+    assertThat(paused.exit()).isEqualTo(ExitCodes.NO_PERMISSION);
+    assertThat(paused.err()).contains("only the service can read");
+  }
+
+  @Test
   void historyPrintsTheJournalsRecoveriesAsATable() throws Exception {
     Path config = config(true);
     Fixtures.MutableClock clock = new Fixtures.MutableClock(Fixtures.T0);
