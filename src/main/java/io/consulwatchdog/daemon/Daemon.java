@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -241,18 +242,34 @@ public final class Daemon implements AutoCloseable {
    * daemon holds is left out, with an error.
    */
   public synchronized ConfigChange reload(WatchdogConfig next) throws SchedulerException {
-    WatchdogConfig kept = new WatchdogConfig(next.source(), config.stateDir(), config.listenAddress(),
-        next.clusters(), config.coordination(), next.controlToken());
     ConfigChange change = ConfigChange.between(config, next);
+    if (closed) {
+      log.warn("Reload ignored: the watchdog is stopping");
+      return change;
+    }
     change.needRestart().forEach(s -> log.warn("Reload: {} takes effect only after a restart; kept as it was", s));
+    List<ClusterConfig> keptRemoved = new ArrayList<>();
     for (String name : change.removed()) {
-      stopWatching(name);
+      if (coordinator.isPresent()) { // the coordinator's locks are set at start: it would go on holding this one
+        log.error("Reload: cluster {} is still watched: with coordination, a cluster removed from the config is "
+            + "let go only after a restart", name);
+        keptRemoved.add(config.cluster(name).orElseThrow());
+      } else {
+        stopWatching(name);
+      }
     }
-    for (String name : change.changed()) {
-      rewatch(kept.cluster(name).orElseThrow());
+    List<ClusterConfig> clusters = new ArrayList<>();
+    for (ClusterConfig c : next.clusters()) {
+      if (change.changed().contains(c.name())) {
+        rewatch(c, config.cluster(c.name()).orElseThrow());
+      }
+      if (!change.added().contains(c.name()) || startWatching(c)) {
+        clusters.add(c);
+      }
     }
-    config = kept.withClusters(kept.clusters().stream()
-        .filter(c -> !change.added().contains(c.name()) || startWatching(c)).toList());
+    clusters.addAll(keptRemoved);
+    config = new WatchdogConfig(next.source(), config.stateDir(), config.listenAddress(), clusters,
+        config.coordination(), next.controlToken());
     if (config.clusters().size() > scheduler.threads()) {
       log.warn("Reload: {} clusters share {} poll threads, so a long tick (a recovery) can delay another cluster's "
           + "poll; a restart gives each cluster its own", config.clusters().size(), scheduler.threads());
@@ -289,14 +306,16 @@ public final class Daemon implements AutoCloseable {
     metrics.unregisterCluster(name);
   }
 
-  /** Gives a cluster whose settings a reload changed a new loop, taken up between two ticks. */
-  private void rewatch(ClusterConfig cluster) throws SchedulerException {
+  /**
+   * Gives a cluster whose settings a reload changed a new loop, taken up between two ticks; rescheduled when its
+   * interval differs from the previous config's (not the loop's: a config still pending may have changed it).
+   */
+  private void rewatch(ClusterConfig cluster, ClusterConfig previous) throws SchedulerException {
     WatchedCluster w = watched.get(cluster.name());
-    Duration before = w.config().pollInterval();
     metrics.registerCluster(cluster);
     metrics.retainServers(cluster);
     w.replace(cluster);
-    if (!before.equals(cluster.pollInterval())) {
+    if (!previous.pollInterval().equals(cluster.pollInterval())) {
       scheduler.reschedule(cluster.name(), cluster.pollInterval());
     }
   }

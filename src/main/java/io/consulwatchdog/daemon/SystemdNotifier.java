@@ -96,10 +96,16 @@ final class SystemdNotifier implements AutoCloseable {
     }
   }
 
-  /** Sends what is due now: READY=1 and the first STATUS=, a changed STATUS=, a WATCHDOG=1 ping. */
+  /** Sends what is due now: a WATCHDOG=1 ping, READY=1 and the first STATUS=, a changed STATUS=. */
   synchronized void check() {
     if (stopped) {
       return;
+    }
+    // the ping first: a status line that cannot be built (a file that cannot be read) must not cost it
+    Instant now = clock.instant();
+    if (!pingEvery.isZero() && !now.isBefore(lastPing.plus(pingEvery)) && view.allLive()) {
+      sink.send("WATCHDOG=1");
+      lastPing = now;
     }
     if (!ready && !reloading && view.allPolled()) {
       lastStatus = view.summaryLine();
@@ -112,21 +118,22 @@ final class SystemdNotifier implements AutoCloseable {
         sink.send("STATUS=" + oneLine(line));
       }
     }
-    Instant now = clock.instant();
-    if (!pingEvery.isZero() && !now.isBefore(lastPing.plus(pingEvery)) && view.allLive()) {
-      sink.send("WATCHDOG=1");
-      lastPing = now;
-    }
   }
 
   /** A reload starts. */
   synchronized void reloading() {
+    if (stopped) { // a reload during shutdown: systemd has been told STOPPING=1, nothing more
+      return;
+    }
     reloading = true;
     sink.send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000); // HotSpot on Linux: CLOCK_MONOTONIC
   }
 
   /** A reload ended (taken up or refused): ready again. */
   synchronized void reloaded() {
+    if (stopped) {
+      return;
+    }
     reloading = false;
     lastStatus = view.summaryLine();
     sink.send("READY=1\nSTATUS=" + oneLine(lastStatus));

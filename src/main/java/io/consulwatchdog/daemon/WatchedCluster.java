@@ -6,7 +6,7 @@ import io.consulwatchdog.recover.ClusterReconciler;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -36,9 +36,9 @@ final class WatchedCluster {
   private final LoopProgress progress;
   private final Function<ClusterConfig, Loop> build;
   private final ReentrantLock ticking = new ReentrantLock();
-  private final AtomicBoolean released = new AtomicBoolean();
   private volatile Loop loop;
-  private volatile ClusterConfig pending;
+  /** A config a reload brought while a tick ran; taken (and cleared) atomically, so that none is lost. */
+  private final AtomicReference<ClusterConfig> pending = new AtomicReference<>();
   private volatile boolean retired;
 
   /** Builds the cluster's loop for its config; the lock is held until {@link #retire}. */
@@ -67,16 +67,13 @@ final class WatchedCluster {
       takeUpNewConfig();
       return Optional.of(loop.reconciler().tick());
     } finally {
-      ticking.unlock();
-      if (retired) {
-        releaseLock();
-      }
+      unlock();
     }
   }
 
   /** A reload changed this cluster's config: taken up now when no tick runs, else right before the next tick. */
   void replace(ClusterConfig next) {
-    pending = next;
+    pending.set(next);
     if (!runIfNoTick(this::takeUpNewConfig)) {
       log.info("cluster {}: its new config is taken up when the tick under way ends", name);
     }
@@ -91,16 +88,23 @@ final class WatchedCluster {
       action.run();
       return true;
     } finally {
-      ticking.unlock();
+      unlock();
+    }
+  }
+
+  /** Ends a hold of the tick lock; a cluster retired meanwhile gives up its daemon lock here. */
+  private void unlock() {
+    ticking.unlock();
+    if (retired) {
+      lock.close(); // idempotent
     }
   }
 
   private void takeUpNewConfig() {
-    ClusterConfig next = pending;
+    ClusterConfig next = pending.getAndSet(null);
     if (next == null) {
       return;
     }
-    pending = null;
     loop = build.apply(next);
     progress.staleAfter(staleAfter(next));
     log.info("cluster {}: new config in force", name);
@@ -112,14 +116,8 @@ final class WatchedCluster {
    */
   void retire() {
     retired = true;
-    if (!runIfNoTick(this::releaseLock)) {
+    if (!runIfNoTick(() -> { })) { // released by whoever holds the tick lock now, when it lets go
       log.info("cluster {}: removed from the config; its tick under way finishes first", name);
-    }
-  }
-
-  private void releaseLock() {
-    if (released.compareAndSet(false, true)) {
-      lock.close();
     }
   }
 
@@ -131,7 +129,7 @@ final class WatchedCluster {
     try {
       return Optional.of(action.get());
     } finally {
-      ticking.unlock();
+      unlock();
     }
   }
 

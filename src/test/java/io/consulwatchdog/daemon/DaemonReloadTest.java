@@ -10,7 +10,10 @@ import io.consulwatchdog.recover.ClusterReconciler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +73,23 @@ class DaemonReloadTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> dc1.reconciler() != before);
       assertThat(dc1.config().pollInterval()).isEqualTo(Duration.ofSeconds(2));
       assertThat(d.cluster("dc1")).containsSame(dc1);
+    }
+  }
+
+  @Test
+  void anIntervalChangedBackBeforeTheFirstChangeWasTakenUpIsScheduledAgain() throws Exception {
+    try (Daemon d = Daemon.start(config("dc1"))) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> d.latest("dc1").isPresent());
+      WatchedCluster dc1 = d.cluster("dc1").orElseThrow();
+      try (HeldLoop longTick = HeldLoop.of(dc1)) {
+        d.reload(config("dc1@5s")); // rescheduled to 5 s; the new loop waits for the tick under way
+        d.reload(config("dc1@300ms")); // back to 300 ms while the 5 s config is still pending
+      }
+      Set<Instant> polls = new HashSet<>();
+      await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        d.latest("dc1").ifPresent(v -> polls.add(v.at()));
+        return polls.size() >= 5;
+      });
     }
   }
 }

@@ -2,6 +2,7 @@ package io.consulwatchdog.daemon;
 
 import static io.consulwatchdog.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.consulwatchdog.Fixtures.MutableClock;
 import java.time.Duration;
@@ -42,6 +43,9 @@ class SystemdNotifierTest {
 
     @Override
     public String summaryLine() {
+      if (line == null) {
+        throw new java.io.UncheckedIOException(new java.io.IOException("pause.json: Input/output error"));
+      }
       return line;
     }
   };
@@ -61,6 +65,15 @@ class SystemdNotifierTest {
     line = "dc1: QUORUM_LOST (VOTERS_DOWN), RECOVERING, auto";
     n.check();
     assertThat(sent).contains("STATUS=dc1: QUORUM_LOST (VOTERS_DOWN), RECOVERING, auto");
+  }
+
+  @Test
+  void aStatusLineThatCannotBeBuiltDoesNotCostTheWatchdogPing() {
+    SystemdNotifier n = new SystemdNotifier(sink, view, clock);
+    polled = true;
+    line = null; // e.g. a cluster's pause.json cannot be read: the loops still make progress
+    assertThatThrownBy(n::check).isInstanceOf(java.io.UncheckedIOException.class);
+    assertThat(sent).contains("WATCHDOG=1");
   }
 
   @Test
