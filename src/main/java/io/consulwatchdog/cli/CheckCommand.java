@@ -6,7 +6,6 @@ import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.consul.Endpoints;
 import io.consulwatchdog.consul.Reachability;
 import io.consulwatchdog.decide.EffectiveMode;
-import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.Verdict;
 import io.consulwatchdog.execute.NoExecutor;
@@ -17,7 +16,6 @@ import io.consulwatchdog.observe.HttpClusterObserver;
 import io.consulwatchdog.observe.ServerObservation;
 import io.consulwatchdog.recover.ClusterPoller;
 import io.consulwatchdog.recover.HttpLeaderRead;
-import io.consulwatchdog.recover.PauseStore;
 import io.consulwatchdog.recover.PollResult;
 import io.consulwatchdog.recover.ReconcilerFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -105,7 +103,9 @@ public final class CheckCommand implements Callable<Integer> {
           .readOnly();
       for (ClusterConfig cluster : selected) {
         ClusterPoller poller = factory.poller(cluster);
-        PollResult poll = PollWatch.untilCertain("check", cluster, watchFor, poller::poll, PollResult::verdict, err);
+        Duration every = config.source().isEmpty() ? PollWatch.AD_HOC_INTERVAL : cluster.pollInterval();
+        PollResult poll = PollWatch.untilCertain("check", cluster.name(), every, watchFor, poller::poll,
+            PollResult::verdict, err);
         Verdict verdict = poll.verdict();
         int code = verdict.code().exitCode();
         Optional<String> forbidden = forbiddenHeadline(cluster, poll.snapshot(), verdict);
@@ -138,18 +138,10 @@ public final class CheckCommand implements Callable<Integer> {
     return exit;
   }
 
-  /**
-   * The mode the daemon runs the cluster in now (its pause in the state dir and its maintenance windows
-   * counted; not a `run --dry-run`, which only the daemon knows: see `status`); none for an ad-hoc check.
-   */
+  /** The mode the daemon runs the cluster in now; none for an ad-hoc check. */
   private static Optional<EffectiveMode> modeOf(WatchdogConfig config, ClusterConfig cluster, Clock clock) {
-    if (config.source().isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(EffectiveMode.resolve(cluster.recovery().mode(), ModeOverrides.none(),
-        new PauseStore(config.stateDir()).load(cluster.name()), cluster.maintenanceWindows(), clock.instant()));
+    return config.source().isEmpty() ? Optional.empty() : Optional.of(CurrentMode.of(config, cluster, clock));
   }
-
 
   /**
    * The headline when servers answered 403 where the watchdog needs to read: the servers are up, the token

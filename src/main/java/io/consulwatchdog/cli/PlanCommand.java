@@ -4,7 +4,6 @@ import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.ServerConfig;
 import io.consulwatchdog.config.WatchdogConfig;
 import io.consulwatchdog.decide.EffectiveMode;
-import io.consulwatchdog.decide.ModeOverrides;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.diagnose.DiagnosisCode;
@@ -91,10 +90,10 @@ public final class PlanCommand implements Callable<Integer> {
           executors.orElse(s -> AgentExecutors.create(s, shared)), new HttpLeaderRead(), config.stateDir(),
           new WatchdogMetrics(new SimpleMeterRegistry(), clock), clock).readOnly();
       for (ClusterConfig cluster : Selection.clusters(spec, config, clusters)) {
-        EffectiveMode mode = EffectiveMode.resolve(cluster.recovery().mode(), ModeOverrides.none());
+        EffectiveMode mode = CurrentMode.of(config, cluster, clock);
         ClusterReconciler reconciler = factory.create(cluster, () -> mode); // keeps the history between polls
-        ClusterReconciler.Preview preview = PollWatch.untilCertain("plan", cluster, watchFor, reconciler::preview,
-            p -> p.poll().verdict(), err);
+        ClusterReconciler.Preview preview = PollWatch.untilCertain("plan", cluster.name(), cluster.pollInterval(),
+            watchFor, reconciler::preview, p -> p.poll().verdict(), err);
         exit = Math.max(exit, print(preview, out));
       }
     }

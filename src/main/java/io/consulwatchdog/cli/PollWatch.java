@@ -1,6 +1,5 @@
 package io.consulwatchdog.cli;
 
-import io.consulwatchdog.config.ClusterConfig;
 import io.consulwatchdog.config.Durations;
 import io.consulwatchdog.diagnose.DiagnosisCode;
 import io.consulwatchdog.diagnose.Verdict;
@@ -16,8 +15,8 @@ import picocli.CommandLine;
  * or the time is up, showing each uncertain poll on stderr.
  */
 final class PollWatch {
-  /** An ad-hoc cluster (--server URLs) has no poll_interval of its own. */
-  private static final Duration AD_HOC_INTERVAL = Duration.ofSeconds(1);
+  /** How often an ad-hoc cluster (--server URLs, no poll_interval of its own) is polled. */
+  static final Duration AD_HOC_INTERVAL = Duration.ofSeconds(1);
   private static final int MAX_POLLS = 100_000;
 
   private PollWatch() {}
@@ -38,21 +37,20 @@ final class PollWatch {
   }
 
   /**
-   * Polls once, or, with a watch duration, every poll interval until the verdict is certain or the time is
-   * up; each uncertain poll is shown on err as "COMMAND CLUSTER: poll N: SUMMARY".
+   * Polls once, or, with a watch duration, every interval until the verdict is certain or the time is up;
+   * each uncertain poll is shown on err as "COMMAND CLUSTER: poll N: SUMMARY".
    */
-  static <T> T untilCertain(String command, ClusterConfig cluster, Optional<Duration> watchFor, Supplier<T> poll,
-      Function<T, Verdict> verdictOf, PrintWriter err) throws InterruptedException {
+  static <T> T untilCertain(String command, String cluster, Duration every, Optional<Duration> watchFor,
+      Supplier<T> poll, Function<T, Verdict> verdictOf, PrintWriter err) throws InterruptedException {
     T result = poll.get();
     if (watchFor.isEmpty()) {
       return result;
     }
     long deadline = System.nanoTime() + watchFor.get().toNanos();
-    Duration every = cluster.name().equals("adhoc") ? AD_HOC_INTERVAL : cluster.pollInterval();
     int polls = 1;
     while (!certain(verdictOf.apply(result)) && System.nanoTime() + every.toNanos() <= deadline
         && polls < MAX_POLLS) {
-      err.printf("%s %s: poll %d: %s%n", command, cluster.name(), polls, verdictOf.apply(result).summary());
+      err.printf("%s %s: poll %d: %s%n", command, cluster, polls, verdictOf.apply(result).summary());
       err.flush();
       Thread.sleep(every.toMillis());
       result = poll.get();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consulwatchdog.Fixtures;
 import io.consulwatchdog.Fixtures.MutableClock;
+import io.consulwatchdog.decide.Pause;
 import io.consulwatchdog.decide.RecoveryState;
 import io.consulwatchdog.decide.RecoveryStatus;
 import io.consulwatchdog.execute.AgentExecutor;
@@ -15,6 +16,7 @@ import io.consulwatchdog.observe.ClusterObserver;
 import io.consulwatchdog.observe.ClusterSnapshot;
 import io.consulwatchdog.observe.ObservationBuilder;
 import io.consulwatchdog.consul.Reachability;
+import io.consulwatchdog.recover.PauseStore;
 import io.consulwatchdog.recover.RecoveryStatusStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -107,6 +109,17 @@ class PlanCommandTest {
         server("s1", 1).state("Candidate").lastContact("1.2s").configuration(voter("s1", 1), voter("s2", 2),
             voter("s3", 3)),
         server("s2", 2).lastContact("1.3s"), server("s3", 3).lastContact("1.1s"));
+  }
+
+  @Test
+  void aPausedClusterSaysTheDaemonOnlyLogsThePlan() throws Exception {
+    next = twoOfThreeDown();
+    Path config = config("auto");
+    new PauseStore(dir.resolve("state")).save("dc1",
+        new Pause("alice", "replacing disks", Fixtures.T0, Fixtures.T0.plus(Duration.ofHours(2))));
+    String out = run(0, "--config", config.toString(), "dc1");
+    assertThat(out).contains("strategy restart-down-servers")
+        .contains("mode paused: the daemon logs this plan and runs nothing").doesNotContain("mode auto");
   }
 
   @Test
