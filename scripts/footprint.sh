@@ -9,6 +9,8 @@
 #   JAVA_OPTS="-Xmx64m ..." scripts/footprint.sh 60     # measure other JVM options
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/bench.sh
+. scripts/lib/bench.sh
 seconds="${1:-180}"
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS]" >&2; exit 64; }
 out=target/footprint
@@ -25,26 +27,15 @@ java -XX:+UseSerialGC -cp "$cp" io.consulwatchdog.bench.FootprintLab --out "$out
 lab=$!
 watchdog=""
 stop_watchdog() {
-  if [ -n "$watchdog" ] && kill -0 "$watchdog" 2>/dev/null; then
-    kill -TERM "$watchdog"
-    wait "$watchdog" 2>/dev/null || true
-  fi
+  if [ -n "$watchdog" ]; then stop_pid "$watchdog"; fi
   watchdog=""
 }
 stop_all() {
   stop_watchdog
-  if kill -0 "$lab" 2>/dev/null; then
-    kill -TERM "$lab" # its shutdown hook kills every Consul server it started, by PID
-    wait "$lab" 2>/dev/null || true
-  fi
+  stop_pid "$lab" 60 # its shutdown hook kills every Consul server it started, by PID
 }
 trap stop_all EXIT
-for _ in $(seq 1 1800); do
-  [ -f "$out/ready" ] && break
-  kill -0 "$lab" 2>/dev/null || { cat "$out/lab.log" >&2; echo "$0: lab died" >&2; exit 70; }
-  sleep 0.1
-done
-[ -f "$out/ready" ] || { echo "$0: lab clusters not ready after 180 s" >&2; exit 75; }
+await_ready "$lab" "$out/ready" "$out/lab.log" 180
 clusters=$(grep -c '^  - name:' "$out/config.yml")
 sleep 5 # let the labs settle (elections, autopilot) before measuring
 
@@ -105,7 +96,7 @@ stop_all
 elapsed=$(awk -v d="$((ended_ms - started_ms))" 'BEGIN {printf "%.0f", d / 1000}')
 echo
 echo "footprint: bin/consul-watchdog run, $clusters real Consul 1.8.7 clusters x 3 servers, poll 1 s, ${elapsed} s"
-echo "JVM options: ${JAVA_OPTS:-$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' bin/consul-watchdog)}"
+echo "JVM options: ${JAVA_OPTS:-$(launcher_java_opts)}"
 echo "| figure | value |"
 echo "|---|---|"
 echo "| start -> first poll of all $clusters clusters: first start (no CDS archive yet) | $first_start |"

@@ -10,6 +10,8 @@
 #   --latency 2ms --jitter 8ms --faults KIND=N,... --handler-threads 4
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/bench.sh
+. scripts/lib/bench.sh
 seconds="${1:-60}"
 shift || true
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS] [SIMULATOR OPTIONS...]" >&2; exit 64; }
@@ -18,25 +20,14 @@ rm -rf "$out"
 mkdir -p "$out"
 mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
-jvm_options=$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' bin/consul-watchdog)
+jvm_options=$(launcher_java_opts)
 [ -n "$jvm_options" ] || { echo "$0: cannot read default_java_opts from bin/consul-watchdog" >&2; exit 70; }
 
 java -XX:+UseSerialGC -cp "$cp" io.consulwatchdog.bench.SimulatorMain --out "$out" \
   --max-runtime "$((seconds + 300))s" "$@" >"$out/simulator.log" 2>&1 &
 simulator=$!
-stop_simulator() {
-  if kill -0 "$simulator" 2>/dev/null; then
-    kill -TERM "$simulator"
-    wait "$simulator" 2>/dev/null || true
-  fi
-}
-trap stop_simulator EXIT
-for _ in $(seq 1 600); do
-  [ -f "$out/ready" ] && break
-  kill -0 "$simulator" 2>/dev/null || { cat "$out/simulator.log" >&2; echo "$0: simulator died" >&2; exit 70; }
-  sleep 0.1
-done
-[ -f "$out/ready" ] || { echo "$0: simulator not ready after 60 s" >&2; exit 75; }
+trap 'stop_pid "$simulator"' EXIT
+await_ready "$simulator" "$out/ready" "$out/simulator.log" 60
 head -1 "$out/simulator.log"
 echo "load before: $(uptime)"
 # shellcheck disable=SC2086 # the options are words
@@ -44,6 +35,6 @@ MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java $jvm_options -Dconsulwatchdog.log
   --config "$out/config.yml" --duration "${seconds}s" \
   --ticks-csv "$out/ticks.csv" 2>"$out/daemon.log"
 echo "load after: $(uptime)"
-stop_simulator
+stop_pid "$simulator"
 tail -1 "$out/simulator.log"
 echo "daemon log: $out/daemon.log ($(wc -l <"$out/daemon.log") lines, state changes only)"

@@ -28,12 +28,6 @@ public record WatchdogConfig(
     this(source, stateDir, listenAddress, clusters, CoordinationConfig.none(), Optional.empty());
   }
 
-  /** A config without a control token. */
-  public WatchdogConfig(Optional<Path> source, Path stateDir, String listenAddress, List<ClusterConfig> clusters,
-      CoordinationConfig coordination) {
-    this(source, stateDir, listenAddress, clusters, coordination, Optional.empty());
-  }
-
   /** The same config listening elsewhere. */
   public WatchdogConfig withListenAddress(String other) {
     return new WatchdogConfig(source, stateDir, other, clusters, coordination, controlToken);

@@ -74,11 +74,6 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
     this.format = format;
   }
 
-  /** The format in use once started. */
-  public Format format() {
-    return chosen;
-  }
-
   @Override
   public void start() {
     chosen = format != null ? Format.choose(name -> FORMAT_VARIABLE.equals(name) ? format : null, Optional.empty())

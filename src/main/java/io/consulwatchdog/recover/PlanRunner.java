@@ -287,7 +287,7 @@ public final class PlanRunner {
   private ExecutionResult runTogether(Step.MultiAgentStep step, OpenedExecutors opened) {
     Instant start = clock.instant();
     List<Step.AgentStep> parts = step.parts();
-    parts.forEach(p -> opened.of(p.server())); // open them here: OpenedExecutors is not thread-safe
+    parts.forEach(p -> opened.of(p.server())); // opened here, once each, before the parts run on other threads
     Map<String, String> logContext = MDC.getCopyOfContextMap(); // the parts log with the cluster and recovery
     List<CompletableFuture<ExecutionResult>> running = parts.stream()
         .map(p -> CompletableFuture.supplyAsync(() -> withLogContext(logContext, () -> runAgentStep(p, opened)), PARTS))

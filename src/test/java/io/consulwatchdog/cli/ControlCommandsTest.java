@@ -18,8 +18,6 @@ import io.consulwatchdog.recover.AuditEvent;
 import io.consulwatchdog.recover.AuditJournal;
 import io.consulwatchdog.recover.PauseStore;
 import io.consulwatchdog.recover.RecoveryStatusStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** status, pause, resume, ack and history against a real daemon (whose one server does not answer). */
 class ControlCommandsTest {

@@ -49,7 +49,11 @@ class ShippedJvmOptionsTest {
     pb.environment().putAll(Map.of("JAVA", java.toString(), "CONSUL_WATCHDOG_JAR", jar.toString()));
     pb.environment().putAll(env);
     Process p = pb.start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    try {
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    } finally {
+      p.destroyForcibly();
+    }
   }
 }

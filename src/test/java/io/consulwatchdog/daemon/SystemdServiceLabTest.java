@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
@@ -71,6 +72,14 @@ class SystemdServiceLabTest {
     return systemd.systemctl("show", "-p", property, "--value", UNIT).strip();
   }
 
+  /** Kills the unit's main process by PID if it still runs (a test that failed before `systemctl stop`). */
+  private static void killMainProcess(SystemdUserLab systemd) throws Exception {
+    long pid = Long.parseLong(show(systemd, "MainPID"));
+    if (pid > 0) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
   private static String get(String url) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
         .build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -86,7 +95,8 @@ class SystemdServiceLabTest {
   void aTypeNotifyUnitIsActiveOnlyAfterTheFirstPollShowsItsStatusReloadsAndStops(LabCluster lab) throws Exception {
     lab.awaitLeader(Duration.ofSeconds(30));
     try (SilentServer hang = new SilentServer();
-        SystemdUserLab systemd = SystemdUserLab.start(dir.resolve("systemd"))) {
+        SystemdUserLab systemd = SystemdUserLab.start(dir.resolve("systemd"));
+        AutoCloseable unitJvm = () -> killMainProcess(systemd)) { // closed first: no daemon JVM outlives the test
       int port = freePort();
       Path config = dir.resolve("config.yml");
       Files.writeString(config, config(dir, lab, port, hang.port(), false));
@@ -149,7 +159,7 @@ class SystemdServiceLabTest {
       // a frozen daemon misses its pings: systemd aborts it after WatchdogSec and restarts it (good config again)
       Files.writeString(config, config(dir, lab, port, hang.port(), true));
       long frozenAt = System.nanoTime();
-      new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
+      assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS)).isTrue();
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
           .until(() -> show(systemd, "NRestarts").equals("1"));
       System.out.printf("frozen daemon restarted by systemd %d ms after SIGSTOP%n", (System.nanoTime() - frozenAt) / 1_000_000);
